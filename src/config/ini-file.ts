@@ -1,0 +1,102 @@
+// Reads bearer-guard's keys from an INI file: [DEFAULT] or top level, nothing unknown.
+import { readFileSync, statSync } from 'node:fs';
+import { parse } from 'ini';
+import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors.js';
+import { closest } from '../validate-options.js';
+import { fsReason } from './token-file.js';
+
+/** What a config file said. @internal */
+export interface IniValues {
+  token?: string;
+  required?: boolean;
+  warnings: BearerGuardWarning[];
+}
+
+/** The INI keys bearer-guard understands. @internal */
+export const INI_KEYS = ['auth_bearer_token', 'auth_required'] as const;
+
+/**
+ * Reads and checks the config file. Keys may sit under `[DEFAULT]` or before any section.
+ *
+ * @param path - the file
+ * @param source - how it was named, e.g. `--config-file`
+ * @throws BearerGuardConfigError naming the file and the problem (never a value)
+ * @internal
+ */
+export function readIniFile(path: string, source: string): IniValues {
+  const where = `config file ${path} (from ${source})`;
+  const fail = (problem: string): never => {
+    throw new BearerGuardConfigError('ERR_BEARER_GUARD_CONFIG_FILE', `${where}: ${problem}`);
+  };
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(`cannot be read: ${fsReason(err)}`);
+  }
+  checkSyntax(text, fail);
+  const parsed = parse(text) as Record<string, unknown>;
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === 'DEFAULT' && typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) assignKey(flat, k, v, fail);
+    } else if (typeof value === 'object' && value !== null) {
+      fail(`section [${key}] is not recognised; put auth_bearer_token and auth_required under [DEFAULT]`);
+    } else {
+      assignKey(flat, key, value, fail);
+    }
+  }
+  const result: IniValues = { warnings: [] };
+  const token = flat.auth_bearer_token;
+  // ini turns bare true/false into booleans; a token is text, so take them back as written.
+  if (token !== undefined && token !== '') result.token = String(token);
+  const required = flat.auth_required;
+  if (required !== undefined && required !== '') {
+    if (required === true || required === 'true') result.required = true;
+    else if (required === false || required === 'false') result.required = false;
+    else fail('auth_required must be true or false');
+  }
+  if (result.token !== undefined && process.platform !== 'win32') {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      result.warnings.push(
+        warning(
+          'W_BEARER_GUARD_CONFIG_FILE_MODE',
+          `${where} holds a token and can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${path}`,
+        ),
+      );
+    }
+  }
+  return result;
+}
+
+function assignKey(flat: Record<string, unknown>, key: string, value: unknown, fail: (p: string) => never): void {
+  if (!(INI_KEYS as readonly string[]).includes(key)) {
+    const hint = closest(key, INI_KEYS);
+    fail(`unknown key ${JSON.stringify(key)}${hint ? `; did you mean ${hint}?` : ''} (known keys: ${INI_KEYS.join(', ')})`);
+  }
+  if (Object.hasOwn(flat, key)) fail(`${key} is set twice (at the top and under [DEFAULT]); keep one`);
+  flat[key] = value;
+}
+
+// ini accepts almost anything; refuse what is clearly not INI so that a wrong file is caught.
+function checkSyntax(text: string, fail: (p: string) => never): void {
+  if (text.includes('\u0000') || text.includes('\uFFFD')) fail('is not a text file');
+  const lines = text.split(/\r?\n/);
+  const seen = new Map<string, number>();
+  let section = '';
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[([^\]]*)\]$/.exec(line);
+    if (header) {
+      section = header[1]!;
+      return;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) fail(`line ${index + 1} is not "key = value" or "[section]"`);
+    const key = `${section}\u0000${line.slice(0, eq).trim()}`;
+    if (seen.has(key)) fail(`line ${index + 1} repeats a key already set on line ${seen.get(key)}; keep one`);
+    seen.set(key, index + 1);
+  });
+}

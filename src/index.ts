@@ -1,0 +1,27 @@
+// Public surface of bearer-guard. Only re-exports: each line says why it is public.
+
+/** The one line: `app.use(bearerGuard())`. */
+export { bearerGuard, type BearerGuardMiddleware } from './middleware.js';
+/** For apps that already authenticate with passport. */
+export { createBearerStrategy, type BearerGuardStrategy, type BearerIdentity } from './strategy.js';
+/** For apps that compose their own configuration. */
+export { loadAuthConfig, type AuthConfig } from './config/load.js';
+/** The type of `AuthConfig.token`, with its `reveal()`. */
+export { Secret } from './secret.js';
+/** Options types, so callers can build options objects with checking. */
+export type { BearerGuardOptions, BearerCheckOptions, LoadAuthConfigOptions, BearerGuardLogger } from './options.js';
+/** Start-up errors and warnings, with codes to switch on. */
+export {
+  BearerGuardConfigError,
+  type BearerGuardErrorCode,
+  type BearerGuardWarning,
+  type BearerGuardWarningCode,
+} from './errors.js';
+/** RFC 6750 request failures: status, code, body and challenge of each refusal. */
+export {
+  BearerAuthError,
+  MissingTokenError,
+  InvalidTokenError,
+  InvalidRequestError,
+  type BearerFailureCode,
+} from './failures.js';

@@ -1,0 +1,90 @@
+// The options types of the public surface, with their defaults.
+
+/** Where bearer-guard writes its start-up warnings and internal-error reports. */
+export interface BearerGuardLogger {
+  /** Receives one line of text; never called with a token in it. */
+  warn(message: string): void;
+}
+
+/** Options shared by {@link loadAuthConfig}, `bearerGuard()` and `createBearerStrategy()`. */
+export interface LoadAuthConfigOptions {
+  /**
+   * Command-line arguments to read `--auth-bearer-token`, `--auth-bearer-token-file`,
+   * `--config-file` and `--auth-required` from, shaped like `process.argv` (the first two
+   * entries are skipped). Other arguments are ignored.
+   * @defaultValue `process.argv`
+   */
+  argv?: readonly string[] | undefined;
+  /**
+   * Environment to read `AUTH_BEARER_TOKEN`, `AUTH_BEARER_TOKEN_FILE`, `AUTH_CONFIG_FILE` and
+   * `AUTH_REQUIRED` from (each name behind `envPrefix`), shaped like `process.env`.
+   * @defaultValue `process.env`
+   */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * INI file to read `auth_bearer_token` and `auth_required` from, used when neither
+   * `--config-file` nor the `AUTH_CONFIG_FILE` env var names one.
+   * @defaultValue none
+   */
+  configFile?: string | undefined;
+  /**
+   * Prefix for every env var name, e.g. `"DEEPAAS_"` reads `DEEPAAS_AUTH_BEARER_TOKEN`.
+   * Letters, digits and `_` only.
+   * @defaultValue `""`
+   */
+  envPrefix?: string | undefined;
+  /**
+   * Refuse to start without a token. Any source can demand it (`--auth-required`,
+   * `AUTH_REQUIRED=true`, `auth_required = true`); none can waive it once this is `true`.
+   * @defaultValue `false`
+   */
+  required?: boolean | undefined;
+  /**
+   * Longest token accepted, in characters, at start-up and on requests. Longer tokens in a
+   * request are refused with `invalid_token` before any hashing.
+   * @defaultValue `4096`
+   */
+  maxTokenLength?: number | undefined;
+}
+
+/** Options of `createBearerStrategy()`: the token sources plus how failures look. */
+export interface BearerCheckOptions extends LoadAuthConfigOptions {
+  /**
+   * The token(s) to accept, given in code. When set, no configuration is loaded from argv, env
+   * or files. An array accepts any of its tokens (for rotation). Each must be an RFC 6750
+   * b64token: `A-Z a-z 0-9 - . _ ~ + /`, then optional `=` padding.
+   * @defaultValue none: the token is loaded from argv, env and the config file
+   */
+  token?: string | readonly string[] | undefined;
+  /**
+   * The `realm` of the `WWW-Authenticate` challenge. Printable ASCII; `"` and `\` are escaped.
+   * @defaultValue `"api"`
+   */
+  realm?: string | undefined;
+  /**
+   * Receives start-up warnings (auth off, weak token, readable config file) and reports of
+   * errors inside the check.
+   * @defaultValue `console`
+   */
+  logger?: BearerGuardLogger | undefined;
+}
+
+/** Options of `bearerGuard()`. Every field is optional; `undefined` counts as absent. */
+export interface BearerGuardOptions extends BearerCheckOptions {
+  /**
+   * Paths that stay open, matched exactly (not as prefixes) with Express's own semantics:
+   * case-insensitive and with an optional trailing slash unless the app turned on
+   * `case sensitive routing` or `strict routing`. Relative to where the guard is mounted.
+   * @defaultValue `["/", "/v2/"]`
+   */
+  public?: readonly string[] | undefined;
+}
+
+/** Default of {@link BearerGuardOptions.public}. @internal */
+export const DEFAULT_PUBLIC_PATHS: readonly string[] = Object.freeze(['/', '/v2/']);
+/** Default of {@link BearerCheckOptions.realm}. @internal */
+export const DEFAULT_REALM = 'api';
+/** Default of {@link LoadAuthConfigOptions.maxTokenLength}. @internal */
+export const DEFAULT_MAX_TOKEN_LENGTH = 4096;
+/** Tokens shorter than this start with a warning. @internal */
+export const WEAK_TOKEN_LENGTH = 32;

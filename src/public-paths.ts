@@ -1,0 +1,44 @@
+// Matches request paths against the public list with Express's own routing semantics.
+import type { IncomingMessage } from 'node:http';
+
+/** The parts of an Express request the matcher reads. @internal */
+export interface RoutedRequest extends IncomingMessage {
+  path?: string;
+  app?: { get(setting: string): unknown };
+}
+
+type PathSet = ReadonlySet<string>;
+
+/**
+ * Builds a matcher for exact public paths. Like an Express route, a public path matches
+ * case-insensitively and with or without one trailing slash, unless the app has turned on
+ * `case sensitive routing` or `strict routing`. Matching is on the raw (still percent-encoded)
+ * path relative to where the guard is mounted, as Express's router does, so an encoded spelling
+ * never counts as public.
+ *
+ * @param paths - validated public paths, each starting with `/`
+ * @returns a predicate on requests
+ * @internal
+ */
+export function createPublicMatcher(paths: readonly string[]): (req: RoutedRequest) => boolean {
+  if (paths.length === 0) return () => false;
+  // One set per combination of the two routing settings, computed once.
+  const sets: PathSet[] = [0, 1, 2, 3].map(
+    (mode) => new Set(paths.map((p) => normalise(p, (mode & 1) !== 0, (mode & 2) !== 0))),
+  );
+  return function isPublic(req: RoutedRequest): boolean {
+    const path = req.path;
+    if (typeof path !== 'string') return false;
+    const app = req.app;
+    const caseSensitive = app !== undefined && app.get('case sensitive routing') === true;
+    const strict = app !== undefined && app.get('strict routing') === true;
+    const mode = (caseSensitive ? 1 : 0) | (strict ? 2 : 0);
+    return sets[mode]!.has(normalise(path, caseSensitive, strict));
+  };
+}
+
+function normalise(path: string, caseSensitive: boolean, strict: boolean): string {
+  let p = path;
+  if (!strict && p.length > 1 && p.charCodeAt(p.length - 1) === 47 /* / */) p = p.slice(0, -1);
+  return caseSensitive ? p : p.toLowerCase();
+}

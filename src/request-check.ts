@@ -1,0 +1,87 @@
+// The check shared by the middleware and the passport strategy: options -> a per-request verdict.
+import type { IncomingMessage } from 'node:http';
+import { loadAuthConfig } from './config/load.js';
+import { optionRangeError, type BearerGuardWarning } from './errors.js';
+import { HeaderProblem, readBearerToken } from './header.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_REALM, type BearerCheckOptions, type BearerGuardLogger } from './options.js';
+import { prepareFailures, type PreparedFailure } from './respond.js';
+import { createTokenChecker, defaultPrimitives, type CheckerPrimitives } from './token-checker.js';
+import { checkConfiguredToken } from './token-rules.js';
+
+/** The outcome for one request: the index of the matching token, or the refusal. @internal */
+export type Verdict = number | PreparedFailure;
+
+/** @internal */
+export interface RequestCheck {
+  /** True when no token is configured: every request passes. */
+  readonly authOff: boolean;
+  /** How many tokens are accepted. */
+  readonly tokenCount: number;
+  readonly logger: BearerGuardLogger;
+  readonly warnings: readonly BearerGuardWarning[];
+  evaluate(req: IncomingMessage): Verdict;
+}
+
+/**
+ * Resolves the tokens (the `token` option, or loadAuthConfig) and precomputes everything the
+ * per-request path needs. Options must already be validated.
+ * @internal
+ */
+export function createRequestCheck(o: BearerCheckOptions, primitives: CheckerPrimitives = defaultPrimitives): RequestCheck {
+  const maxLength = o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  const logger = o.logger ?? console;
+  const warnings: BearerGuardWarning[] = [];
+  let tokens: readonly string[];
+  if (o.token !== undefined) {
+    const list = typeof o.token === 'string' ? [o.token] : [...o.token];
+    list.forEach((t, i) => {
+      const source = list.length === 1 ? 'the token option' : `the token option (entry ${i})`;
+      const weak = checkConfiguredToken(t, source, maxLength, optionRangeError);
+      if (weak) warnings.push(weak);
+    });
+    tokens = list;
+  } else {
+    const config = loadAuthConfig({
+      argv: o.argv,
+      env: o.env,
+      configFile: o.configFile,
+      envPrefix: o.envPrefix,
+      required: o.required,
+      maxTokenLength: o.maxTokenLength,
+    });
+    warnings.push(...config.warnings);
+    tokens = config.token === undefined ? [] : [config.token.reveal()];
+  }
+  const failures = prepareFailures(o.realm ?? DEFAULT_REALM);
+  if (tokens.length === 0) {
+    return { authOff: true, tokenCount: 0, logger, warnings, evaluate: () => 0 };
+  }
+  const check = createTokenChecker(tokens, primitives);
+  const tokenCount = tokens.length;
+  return {
+    authOff: false,
+    tokenCount,
+    logger,
+    warnings,
+    evaluate(req: IncomingMessage): Verdict {
+      const token = readBearerToken(req, maxLength);
+      if (typeof token !== 'string') {
+        return token === HeaderProblem.Missing ? failures.missing
+          : token === HeaderProblem.Ambiguous ? failures.invalidRequest
+          : failures.invalidToken;
+      }
+      const index = check(token);
+      return index === -1 ? failures.invalidToken : index;
+    },
+  };
+}
+
+/**
+ * Reports an exception thrown inside the check without its message, which could echo input.
+ * @internal
+ */
+export function reportInternalError(logger: BearerGuardLogger, err: unknown): void {
+  const name = err instanceof Error ? err.name : typeof err;
+  const code = (err as { code?: unknown } | null)?.code;
+  logger.warn(`bearer-guard: error inside the token check (${name}${typeof code === 'string' ? ` ${code}` : ''}); the request was refused with 500`);
+}

@@ -1,0 +1,65 @@
+// Writes refusals: precomputed JSON bodies and challenges, no-store, and no reading of the body.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidRequestError, InvalidTokenError, MissingTokenError, type BearerAuthError } from './failures.js';
+
+/** A refusal with its response bytes computed once, at start-up. @internal */
+export interface PreparedFailure {
+  readonly error: BearerAuthError;
+  readonly status: number;
+  readonly challenge: string;
+  readonly body: Buffer;
+}
+
+/** The three refusals for one realm. @internal */
+export interface PreparedFailures {
+  readonly missing: PreparedFailure;
+  readonly invalidToken: PreparedFailure;
+  readonly invalidRequest: PreparedFailure;
+}
+
+/** @internal */
+export function prepareFailures(realm: string): PreparedFailures {
+  const prepare = (error: BearerAuthError): PreparedFailure =>
+    Object.freeze({ error, status: error.status, challenge: error.challenge(realm), body: Buffer.from(JSON.stringify(error.body())) });
+  return Object.freeze({
+    missing: prepare(new MissingTokenError()),
+    invalidToken: prepare(new InvalidTokenError()),
+    invalidRequest: prepare(new InvalidRequestError()),
+  });
+}
+
+const INTERNAL_BODY = Buffer.from(JSON.stringify({ detail: 'Internal authentication error' }));
+
+/**
+ * Sends a 401 with JSON, `Cache-Control: no-store` and the challenge. A request that announced
+ * a body gets `Connection: close`, so the server never reads the body it refused.
+ * @internal
+ */
+export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: PreparedFailure): void {
+  send(req, res, failure.status, failure.body, failure.challenge);
+}
+
+/** Sends the generic 500 used when the check itself fails: fail closed. @internal */
+export function sendInternalError(req: IncomingMessage, res: ServerResponse): void {
+  send(req, res, 500, INTERNAL_BODY, undefined);
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, challenge: string | undefined): void {
+  if (res.headersSent) {
+    // Something already started a response: the only safe refusal left is to cut the connection.
+    res.destroy();
+    return;
+  }
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', body.length);
+  if (challenge !== undefined) res.setHeader('WWW-Authenticate', challenge);
+  if (hasBody(req)) res.setHeader('Connection', 'close');
+  res.end(body);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}

@@ -1,0 +1,90 @@
+// createBearerStrategy(): the same check as a passport strategy, for apps already on passport.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
+import type { BearerCheckOptions } from './options.js';
+import { createRequestCheck, reportInternalError, type RequestCheck } from './request-check.js';
+import { sendFailure, sendInternalError } from './respond.js';
+import { CHECK_KEYS, validateOptions } from './validate-options.js';
+
+/** What the strategy hands to passport as `req.user` on success. */
+export interface BearerIdentity {
+  /** `"token"` for a single token, `"token[i]"` for entry i of a `token` array. */
+  readonly name: string;
+}
+
+/**
+ * The strategy `createBearerStrategy()` returns: a passport strategy named `bearer`.
+ * Typed structurally so that passport's types stay out of yours.
+ */
+export interface BearerGuardStrategy {
+  readonly name: string;
+  authenticate(req: IncomingMessage, options?: unknown): void;
+}
+
+// passport fills these in on a per-request copy of the strategy.
+interface PassportActions {
+  success(user: BearerIdentity, info?: unknown): void;
+  fail(challenge: string, status: number): void;
+  pass(): void;
+  error(err: Error): void;
+}
+
+/**
+ * Builds a passport-http-bearer strategy that accepts the same tokens with the same header
+ * rules as {@link bearerGuard}, and refuses with the same 401 JSON bodies and challenges.
+ * Use it with `session: false`. Query-string and body tokens are ignored.
+ *
+ * @param options - the same token sources as `bearerGuard()` (no `public`: route choice is yours)
+ * @returns a strategy for `passport.use()` or `passport.authenticate(strategy, ...)`
+ * @throws the same start-up errors as `bearerGuard()`
+ * @example
+ * ```ts
+ * const passport = new Passport();
+ * app.get('/v2/models/', passport.authenticate(createBearerStrategy(), { session: false }), handler);
+ * ```
+ */
+export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
+  const o = validateOptions(options, CHECK_KEYS, 'createBearerStrategy');
+  const check = createRequestCheck(o);
+  for (const w of check.warnings) check.logger.warn(w.message);
+  return new GuardStrategy(check);
+}
+
+// passport-http-bearer's verify callback; never called, since authenticate() is replaced.
+const unusedVerify = (_token: string, done: (error: unknown, user?: unknown) => void): void => done(null, false);
+
+class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements BearerGuardStrategy {
+  declare private readonly check: RequestCheck;
+
+  constructor(check: RequestCheck) {
+    // passport-http-bearer's own header parsing and verify callback are bypassed by authenticate().
+    super(unusedVerify);
+    // Not a #private field: passport calls authenticate() on Object.create(strategy), which has
+    // no private slots. Non-enumerable keeps inspection short (it holds digests, never tokens).
+    Object.defineProperty(this, 'check', { value: check, enumerable: false });
+  }
+
+  override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {
+    const check = this.check;
+    if (check.authOff) {
+      this.pass();
+      return;
+    }
+    let verdict;
+    try {
+      verdict = check.evaluate(req);
+    } catch (err) {
+      reportInternalError(check.logger, err);
+      if (req.res) sendInternalError(req, req.res);
+      else this.error(new Error('bearer-guard: error inside the token check'));
+      return;
+    }
+    if (typeof verdict === 'number') {
+      this.success({ name: verdict === 0 && check.tokenCount === 1 ? 'token' : `token[${verdict}]` });
+      return;
+    }
+    // Answer like bearerGuard (JSON body) rather than passport's text "Unauthorized".
+    if (req.res) sendFailure(req, req.res, verdict);
+    else this.fail(verdict.challenge, verdict.status);
+  }
+}
