@@ -1,0 +1,86 @@
+// Tokens come from the Authorization header only, and refused requests never have their bodies read.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { buildApp, listen, MAJORS, TOKEN, type TestApp } from './helpers/apps.js';
+import { expectFailsWith } from './helpers/expect.js';
+import { rawRequest } from './helpers/raw-http.js';
+
+const ELSEWHERE: Array<{ name: string; head: string[]; body?: string }> = [
+  { name: 'access_token in the query', head: [`GET /v2/models/?access_token=${TOKEN} HTTP/1.1`] },
+  { name: 'access_token[] in the query', head: [`GET /v2/models/?access_token[]=${TOKEN} HTTP/1.1`] },
+  { name: 'access_token in a cookie', head: ['GET /v2/models/ HTTP/1.1', `Cookie: access_token=${TOKEN}`] },
+  {
+    name: 'access_token in a JSON body',
+    head: ['POST /v2/models/iris/predict HTTP/1.1', 'Content-Type: application/json'],
+    body: JSON.stringify({ access_token: TOKEN }),
+  },
+  {
+    name: 'access_token object in a JSON body',
+    head: ['POST /v2/models/iris/predict HTTP/1.1', 'Content-Type: application/json'],
+    body: JSON.stringify({ access_token: { $gt: '' } }),
+  },
+  {
+    name: 'access_token in a form body',
+    head: ['POST /v2/models/iris/predict HTTP/1.1', 'Content-Type: application/x-www-form-urlencoded'],
+    body: `access_token=${TOKEN}`,
+  },
+];
+
+for (const { label, express } of MAJORS) {
+  describe(`header-only tokens and unread bodies on ${label}`, () => {
+    let t: TestApp;
+    let server: Server;
+    before(async () => {
+      t = buildApp(express);
+      server = await listen(t.app);
+    });
+    after(() => server.close());
+
+    for (const c of ELSEWHERE) {
+      test(`${c.name} counts as no credentials`, async () => {
+        t.hits.length = 0;
+        t.parsed.count = 0;
+        const body = c.body ?? '';
+        const head = [...c.head, 'Host: x', ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [])];
+        expectFailsWith(await rawRequest(server, head, body), 'missing_token');
+        assert.deepEqual(t.hits, []);
+        assert.equal(t.parsed.count, 0, 'the body parser must not run');
+      });
+    }
+
+    test('an authenticated JSON predict is parsed and answered', async () => {
+      t.parsed.count = 0;
+      const body = JSON.stringify({ data: [[5.1, 3.5, 1.4, 0.2]] });
+      const res = await rawRequest(
+        server,
+        ['POST /v2/models/iris/predict HTTP/1.1', 'Host: x', `Authorization: Bearer ${TOKEN}`, 'Content-Type: application/json', `Content-Length: ${body.length}`],
+        body,
+      );
+      assert.equal(res.status, 200);
+      assert.deepEqual(JSON.parse(res.body).body, { data: [[5.1, 3.5, 1.4, 0.2]] });
+      assert.equal(t.parsed.count, 1);
+    });
+
+    for (const type of ['application/json', 'multipart/form-data; boundary=xyz']) {
+      test(`an unauthenticated 10 MB ${type.split(';')[0]} upload is refused before its body is sent`, async () => {
+        t.parsed.count = 0;
+        const { port } = server.address() as AddressInfo;
+        const socket = connect(port, '127.0.0.1');
+        const received: Buffer[] = [];
+        const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+        socket.on('data', (c: Buffer) => received.push(c));
+        // Headers only: the announced body never comes. The answer must not wait for it.
+        socket.write(['POST /v2/models/iris/predict HTTP/1.1', 'Host: x', `Content-Type: ${type}`, `Content-Length: ${10 * 1024 * 1024}`, '', ''].join('\r\n'));
+        await closed;
+        const text = Buffer.concat(received).toString();
+        assert.match(text, /^HTTP\/1\.1 401 /);
+        assert.match(text, /\r\nconnection: close\r\n/i);
+        assert.match(text, /"detail":"Bearer token required"/);
+        assert.equal(t.parsed.count, 0);
+      });
+    }
+  });
+}
