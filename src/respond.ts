@@ -59,7 +59,12 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: B
   res.end(body);
 }
 
+// Must not throw: it also runs on the fail-closed path, after the request already misbehaved.
 function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  try {
+    const length = req.headers['content-length'];
+    return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  } catch {
+    return true;
+  }
 }
