@@ -49,14 +49,17 @@ export class BearerGuardConfigError extends Error {
   }
 }
 
-/** A TypeError with a bearer-guard code, for options of the wrong type. @internal */
+/**
+ * A TypeError with a bearer-guard code, for options of the wrong type. The message starts with
+ * the function's name (`bearerGuard: ...`), which says where the fix goes. @internal
+ */
 export function optionTypeError(code: BearerGuardErrorCode, message: string): TypeError {
-  return Object.assign(new TypeError(`bearer-guard: ${message}`), { code });
+  return Object.assign(new TypeError(message), { code });
 }
 
 /** A RangeError with a bearer-guard code, for options with a bad value. @internal */
 export function optionRangeError(code: BearerGuardErrorCode, message: string): RangeError {
-  return Object.assign(new RangeError(`bearer-guard: ${message}`), { code });
+  return Object.assign(new RangeError(message), { code });
 }
 
 /** Builds a warning object with the standard prefix. @internal */

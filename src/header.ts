@@ -9,6 +9,7 @@ export type HeaderProblem = (typeof HeaderProblem)[keyof typeof HeaderProblem];
 // RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SPACE = 32;
+const BEARER_ANYWHERE = /(?:^|,)[ \t]*bearer(?:[ \t]|$)/i;
 
 /** True when `value` is a string that RFC 6750 allows as a bearer token. @internal */
 export function isB64Token(value: string): boolean {
@@ -29,7 +30,9 @@ export function readBearerToken(req: IncomingMessage, maxLength: number): string
   if (value === undefined) return HeaderProblem.Missing;
   // Node keeps only the first of repeated Authorization lines: count them in the raw headers.
   if (authorizationLines(req.rawHeaders) > 1) return HeaderProblem.Ambiguous;
-  if (value.includes(',')) return HeaderProblem.Ambiguous;
+  // A comma joins credentials: ambiguous if any of them is Bearer; another scheme's own commas
+  // (Digest parameters, say) are simply "no bearer credentials".
+  if (value.includes(',')) return BEARER_ANYWHERE.test(value) ? HeaderProblem.Ambiguous : HeaderProblem.Missing;
   // The scheme is exactly "Bearer" (any case) followed by one or more spaces; a tab is not a separator.
   if (value.length < 8 || value.charCodeAt(6) !== SPACE || !isBearerScheme(value)) {
     return HeaderProblem.Missing;

@@ -33,7 +33,7 @@ export type BearerGuardMiddleware = (req: IncomingMessage, res: ServerResponse, 
 export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware {
   // Also catches app.use(bearerGuard): Express then calls us with (req, res, next).
   const o = validateOptions(options, GUARD_KEYS);
-  const check = createRequestCheck(o);
+  const check = createRequestCheck(o, 'bearerGuard');
   const isPublic = createPublicMatcher(o.public ?? DEFAULT_PUBLIC_PATHS);
   const { logger } = check;
   for (const w of check.warnings) logger.warn(w.message);

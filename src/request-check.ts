@@ -27,7 +27,7 @@ export interface RequestCheck {
  * per-request path needs. Options must already be validated.
  * @internal
  */
-export function createRequestCheck(o: BearerCheckOptions, primitives: CheckerPrimitives = defaultPrimitives): RequestCheck {
+export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives: CheckerPrimitives = defaultPrimitives): RequestCheck {
   const maxLength = o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
   const logger = o.logger ?? console;
   const warnings: BearerGuardWarning[] = [];
@@ -36,7 +36,7 @@ export function createRequestCheck(o: BearerCheckOptions, primitives: CheckerPri
     const list = typeof o.token === 'string' ? [o.token] : [...o.token];
     list.forEach((t, i) => {
       const source = list.length === 1 ? 'the token option' : `the token option (entry ${i})`;
-      const weak = checkConfiguredToken(t, source, maxLength, optionRangeError);
+      const weak = checkConfiguredToken(t, source, maxLength, (code, message) => optionRangeError(code, `${fn}: ${message}`));
       if (weak) warnings.push(weak);
     });
     tokens = list;

@@ -8,7 +8,7 @@ import { CHECK_KEYS, validateOptions } from './validate-options.js';
 
 /** What the strategy hands to passport as `req.user` on success. */
 export interface BearerIdentity {
-  /** `"token"` for a single token, `"token[i]"` for entry i of a `token` array. */
+  /** `"token"` when one token is accepted; `"token[i]"` for entry i when `token` lists several. */
   readonly name: string;
 }
 
@@ -45,7 +45,7 @@ interface PassportActions {
  */
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
   const o = validateOptions(options, CHECK_KEYS, 'createBearerStrategy');
-  const check = createRequestCheck(o);
+  const check = createRequestCheck(o, 'createBearerStrategy');
   for (const w of check.warnings) check.logger.warn(w.message);
   return new GuardStrategy(check);
 }

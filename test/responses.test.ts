@@ -32,6 +32,7 @@ const rows: Array<{ name: string; headers: string[]; refusal: Refusal }> = [
   { name: 'two Authorization lines (right second)', headers: [`Authorization: Bearer ${WRONG}`, `authorization: Bearer ${TOKEN}`], refusal: 'invalid_request' },
   { name: 'two identical Authorization lines', headers: [`Authorization: Bearer ${TOKEN}`, `Authorization: Bearer ${TOKEN}`], refusal: 'invalid_request' },
   { name: 'comma-joined credentials', headers: [`Authorization: Bearer ${TOKEN}, Bearer ${WRONG}`], refusal: 'invalid_request' },
+  { name: 'Digest with its own commas (no bearer credentials)', headers: ['Authorization: Digest username="u", realm="r", nonce="n"'], refusal: 'missing_token' },
   { name: 'Basic and Bearer comma-joined', headers: [`Authorization: Basic eA==, Bearer ${TOKEN}`], refusal: 'invalid_request' },
 ];
 

@@ -20,7 +20,8 @@ type ValueFlag = keyof typeof VALUE_FLAGS;
  * Scans `argv` (shaped like `process.argv`: the first two entries are skipped) for
  * `--auth-bearer-token[=]`, `--auth-bearer-token-file[=]`, `--config-file[=]` and
  * `--auth-required[=true|false]`. Other arguments are left to the app. Parsing stops at `--`.
- * A value flag takes the next argument as is, even when it starts with `-`.
+ * A value flag takes the next argument as is, even when it starts with `-` (but not `--`: that
+ * is taken for a forgotten value; use `--flag=--value`). An empty value counts as unset.
  *
  * @throws BearerGuardConfigError for a flag without a value, a flag given twice, or a bad boolean
  * @internal
@@ -46,7 +47,16 @@ export function readArgv(argv: readonly string[]): ArgvValues {
         throw new BearerGuardConfigError('ERR_BEARER_GUARD_INVALID_ARGUMENT', `${name} needs a value: ${name} <value> or ${name}=<value>`);
       }
       value = argv[++i]!;
+      // "--auth-bearer-token --listen-port 5000" would otherwise take a flag as the token.
+      if (value.startsWith('--')) {
+        throw new BearerGuardConfigError(
+          'ERR_BEARER_GUARD_INVALID_ARGUMENT',
+          `${name} is followed by another flag instead of a value; a value that starts with "--" must be given as ${name}=<value>`,
+        );
+      }
     }
+    // An empty value counts as unset, as it does for env vars and INI keys.
+    if (value === '') continue;
     setOnce(found, key, value, name);
   }
   return found;
