@@ -133,7 +133,8 @@ function typeOnly(value: unknown): string {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  // A string is never echoed: a token pasted into the wrong option must not reach a log.
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeOnly(value);
 }

@@ -41,7 +41,7 @@ export function readIniFile(path: string, source: string): IniValues {
     if (key === 'DEFAULT' && typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) assignKey(flat, k, v, fail);
     } else if (typeof value === 'object' && value !== null) {
-      fail(`section [${key}] is not recognised; put auth_bearer_token and auth_required under [DEFAULT]`);
+      fail('has a section other than [DEFAULT]; put auth_bearer_token and auth_required under [DEFAULT]');
     } else {
       assignKey(flat, key, value, fail);
     }
@@ -49,7 +49,9 @@ export function readIniFile(path: string, source: string): IniValues {
   const result: IniValues = { warnings: [] };
   const token = flat.auth_bearer_token;
   // ini turns bare true/false into booleans; a token is text, so take them back as written.
-  if (token !== undefined && token !== '') result.token = String(token);
+  // ini also keeps the quotes of a quoted value followed by a comment; quotes are never part of
+  // a valid token, so they are removed.
+  if (token !== undefined && token !== '') result.token = String(token).replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
   const required = flat.auth_required;
   if (required !== undefined && required !== '') {
     if (required === true || required === 'true') result.required = true;
@@ -71,15 +73,14 @@ export function readIniFile(path: string, source: string): IniValues {
 }
 
 function assignKey(flat: Record<string, unknown>, key: string, value: unknown, fail: (p: string) => never): void {
-  if (!(INI_KEYS as readonly string[]).includes(key)) {
-    const hint = closest(key, INI_KEYS);
-    fail(`unknown key ${JSON.stringify(key)}${hint ? `; did you mean ${hint}?` : ''} (known keys: ${INI_KEYS.join(', ')})`);
-  }
+  // checkSyntax has already refused unknown keys; this guards keys that only ini's parse produces.
+  if (!(INI_KEYS as readonly string[]).includes(key)) fail(`has a key bearer-guard does not know (known keys: ${INI_KEYS.join(', ')})`);
   if (Object.hasOwn(flat, key)) fail(`${key} is set twice (at the top and under [DEFAULT]); keep one`);
   flat[key] = value;
 }
 
 // ini accepts almost anything; refuse what is clearly not INI so that a wrong file is caught.
+// Messages cite line numbers, never the text: a token file given by mistake must not be echoed.
 function checkSyntax(text: string, fail: (p: string) => never): void {
   if (text.includes('\u0000') || text.includes('\uFFFD')) fail('is not a text file');
   const lines = text.split(/\r?\n/);
@@ -87,16 +88,24 @@ function checkSyntax(text: string, fail: (p: string) => never): void {
   let section = '';
   lines.forEach((raw, index) => {
     const line = raw.trim();
+    const at = `line ${index + 1}`;
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
     const header = /^\[([^\]]*)\]$/.exec(line);
     if (header) {
       section = header[1]!;
+      if (section !== 'DEFAULT') fail(`${at} starts a section other than [DEFAULT]; put auth_bearer_token and auth_required under [DEFAULT]`);
       return;
     }
     const eq = line.indexOf('=');
-    if (eq <= 0) fail(`line ${index + 1} is not "key = value" or "[section]"`);
-    const key = `${section}\u0000${line.slice(0, eq).trim()}`;
-    if (seen.has(key)) fail(`line ${index + 1} repeats a key already set on line ${seen.get(key)}; keep one`);
+    if (eq <= 0) fail(`${at} is not "key = value" or "[section]"`);
+    const name = line.slice(0, eq).trim();
+    if (!(INI_KEYS as readonly string[]).includes(name)) {
+      // Only a near miss of a known key is safe to name; anything else could be a secret.
+      const hint = closest(name, INI_KEYS);
+      fail(`${at} has an unknown key${hint ? `; did you mean ${hint}?` : ''} (known keys: ${INI_KEYS.join(', ')})`);
+    }
+    const key = `${section}\u0000${name}`;
+    if (seen.has(key)) fail(`${at} repeats a key already set on line ${seen.get(key)}; keep one`);
     seen.set(key, index + 1);
   });
 }

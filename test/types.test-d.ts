@@ -1,0 +1,137 @@
+// Compile-only type tests of the public surface. Checked by `npm run typecheck`
+// (tsconfig.json includes test/); never run: the file name does not match the test glob
+// `test/*.test.ts`, and everything sits in a function that is never called.
+//
+// Express 4: `express4` (the npm alias of express@4) ships no types and no @types/express@4 is
+// installed (@types/express is v5): on its own, `import express4 from 'express4'` fails with
+// TS7016. test/helpers/express4.d.ts maps it onto Express 5's types, so an `app4.use(...)` line
+// here would only repeat the Express 5 check. The Express 4 type check is therefore skipped;
+// Express 4 is covered at run time by the unit tests.
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { Passport } from 'passport';
+import {
+  BearerGuardConfigError,
+  InvalidTokenError,
+  Secret,
+  bearerGuard,
+  createBearerStrategy,
+  loadAuthConfig,
+} from '../src/index.js';
+import type {
+  AuthConfig,
+  BearerFailureCode,
+  BearerGuardErrorCode,
+  BearerGuardMiddleware,
+  BearerGuardOptions,
+  BearerGuardStrategy,
+  BearerGuardWarningCode,
+  BearerIdentity,
+  InvalidRequestError,
+  LoadAuthConfigOptions,
+  MissingTokenError,
+} from '../src/index.js';
+
+/** `true` only when A and B are the same type (not merely mutually assignable). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+export function typeTests(): void {
+  // --- bearerGuard() on an Express 5 app -------------------------------------------------
+  const app = express();
+  app.use(bearerGuard());
+  app.use('/api', bearerGuard({ token: 'x' }));
+  express.Router().use(bearerGuard());
+  const asHandler: RequestHandler = bearerGuard();
+  const _mw: BearerGuardMiddleware = bearerGuard();
+
+  // --- options ---------------------------------------------------------------------------
+  bearerGuard({ token: 'x', public: ['/'] });
+  bearerGuard({ token: ['a', 'b'], realm: 'api', logger: console, public: [] });
+  bearerGuard({ token: undefined, public: undefined }); // undefined counts as absent
+  bearerGuard({ argv: ['node', 'server', '--auth-bearer-token-file', '/run/t'], env: {}, envPrefix: 'DEEPAAS_' });
+  const frozenPublic: readonly string[] = Object.freeze(['/', '/v2/']);
+  const options: BearerGuardOptions = { public: frozenPublic, required: true, maxTokenLength: 128 };
+  bearerGuard(options);
+  // @ts-expect-error -- misspelt option
+  bearerGuard({ publik: [] });
+  // @ts-expect-error -- public is a list of paths, not one path
+  bearerGuard({ public: '/' });
+  // @ts-expect-error -- tokens are strings
+  bearerGuard({ token: 1 });
+  // @ts-expect-error -- the logger needs warn(message)
+  bearerGuard({ logger: {} });
+
+  // --- createBearerStrategy() with passport ----------------------------------------------
+  const strategy: BearerGuardStrategy = createBearerStrategy({ token: 'x', realm: 'api' });
+  const passport = new Passport();
+  passport.use(strategy.name, createBearerStrategy());
+  app.get('/v2/models/', passport.authenticate(createBearerStrategy(), { session: false }), (req, res) => {
+    res.json({ user: req.user });
+  });
+  const _identity: BearerIdentity = { name: 'token' };
+  // @ts-expect-error -- the strategy has no `public`: route choice is the app's
+  createBearerStrategy({ public: [] });
+
+  // --- loadAuthConfig() ------------------------------------------------------------------
+  const loadOptions: LoadAuthConfigOptions = { argv: ['n', 's'], env: {}, configFile: '/etc/app.ini', required: false };
+  const config: AuthConfig = loadAuthConfig(loadOptions);
+  // @ts-expect-error -- loadAuthConfig reads tokens from its sources only
+  loadAuthConfig({ token: 'x' });
+  const _revealed = loadAuthConfig().token?.reveal();
+  const _revealedType: Equal<typeof _revealed, string | undefined> = true;
+  const _reveal: Equal<ReturnType<Secret['reveal']>, string> = true;
+  const _token: Equal<AuthConfig['token'], Secret | undefined> = true;
+  const _required: Equal<AuthConfig['required'], boolean> = true;
+  const _warningCode: Equal<AuthConfig['warnings'][number]['code'], BearerGuardWarningCode> = true;
+  // @ts-expect-error -- readonly
+  config.token = new Secret('y');
+  // @ts-expect-error -- readonly
+  config.tokenSource = 'elsewhere';
+  // @ts-expect-error -- readonly
+  config.required = false;
+  // @ts-expect-error -- readonly
+  config.configFile = undefined;
+  // @ts-expect-error -- readonly
+  config.warnings = [];
+  // @ts-expect-error -- readonly array
+  config.warnings.push({ code: 'W_BEARER_GUARD_AUTH_OFF', message: '' });
+
+  // --- error codes -----------------------------------------------------------------------
+  try {
+    loadAuthConfig();
+  } catch (err) {
+    if (err instanceof BearerGuardConfigError) describe(err.code);
+  }
+
+  // --- request failures ------------------------------------------------------------------
+  const _failure: Equal<BearerFailureCode, 'missing_token' | 'invalid_token' | 'invalid_request'> = true;
+  const _missing: Equal<MissingTokenError['code'], 'missing_token'> = true;
+  const _invalid: Equal<InvalidTokenError['code'], 'invalid_token'> = true;
+  const _request: Equal<InvalidRequestError['code'], 'invalid_request'> = true;
+  const _body = new InvalidTokenError().body();
+  const _bodyType: Equal<typeof _body, { detail: string; error?: BearerFailureCode }> = true;
+
+  return void asHandler;
+}
+
+/** Exhaustive: adding a code to BearerGuardErrorCode without a case here fails to compile. */
+function describe(code: BearerGuardErrorCode): string {
+  switch (code) {
+    case 'ERR_BEARER_GUARD_INVALID_OPTION':
+    case 'ERR_BEARER_GUARD_UNKNOWN_OPTION':
+    case 'ERR_BEARER_GUARD_NOT_CALLED':
+    case 'ERR_BEARER_GUARD_INVALID_ARGUMENT':
+      return 'bad options';
+    case 'ERR_BEARER_GUARD_CONFLICTING_SOURCES':
+    case 'ERR_BEARER_GUARD_INVALID_VALUE':
+    case 'ERR_BEARER_GUARD_TOKEN_INVALID':
+    case 'ERR_BEARER_GUARD_TOKEN_REQUIRED':
+    case 'ERR_BEARER_GUARD_TOKEN_FILE':
+    case 'ERR_BEARER_GUARD_CONFIG_FILE':
+      return 'bad configuration';
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
