@@ -32,7 +32,8 @@ const INTERNAL_BODY = Buffer.from(JSON.stringify({ detail: 'Internal authenticat
 
 /**
  * Sends a 401 with JSON, `Cache-Control: no-store` and the challenge. A request that announced
- * a body gets `Connection: close`, so the server never reads the body it refused.
+ * a body over {@link DRAIN_LIMIT} (or a chunked one) gets `Connection: close`, so the server never
+ * reads the body it refused.
  * @internal
  */
 export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: PreparedFailure): void {
@@ -59,11 +60,22 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: B
   res.end(body);
 }
 
+/**
+ * Bodies up to this size are left to Node, which discards them after the response so that the
+ * connection stays usable and the client reliably reads its 401 (a client still sending into a
+ * closed connection may see EPIPE instead). Larger or chunked bodies close the connection unread.
+ * @internal
+ */
+export const DRAIN_LIMIT = 64 * 1024;
+
 // Must not throw: it also runs on the fail-closed path, after the request already misbehaved.
 function hasBody(req: IncomingMessage): boolean {
   try {
+    if (req.headers['transfer-encoding'] !== undefined) return true;
     const length = req.headers['content-length'];
-    return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    if (length === undefined) return false;
+    const n = Number(length);
+    return !(Number.isSafeInteger(n) && n >= 0 && n <= DRAIN_LIMIT);
   } catch {
     return true;
   }

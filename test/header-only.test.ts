@@ -64,6 +64,21 @@ for (const { label, express } of MAJORS) {
       assert.equal(t.parsed.count, 1);
     });
 
+    test('a small refused body is discarded and the connection stays usable', async () => {
+      const { port } = server.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (c: Buffer) => void (text += c.toString()));
+      const body = JSON.stringify({ data: [[1, 2, 3, 4]] });
+      socket.write(['POST /v2/models/iris/predict HTTP/1.1', 'Host: x', 'Content-Type: application/json', `Content-Length: ${body.length}`, '', body].join('\r\n'));
+      socket.write(['GET /v2/models/ HTTP/1.1', 'Host: x', `Authorization: Bearer ${TOKEN}`, 'Connection: close', '', ''].join('\r\n'));
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      const [first, second] = text.split(/(?=HTTP\/1\.1 )/);
+      assert.match(first ?? '', /^HTTP\/1\.1 401 /);
+      assert.doesNotMatch(first ?? '', /connection: close/i);
+      assert.match(second ?? '', /^HTTP\/1\.1 200 /);
+    });
+
     for (const type of ['application/json', 'multipart/form-data; boundary=xyz']) {
       test(`an unauthenticated 10 MB ${type.split(';')[0]} upload is refused before its body is sent`, async () => {
         t.parsed.count = 0;
