@@ -69,9 +69,15 @@ export const VARIANTS: readonly Variant[] = [
     build: () => withRoute(express5(), new Passport().authenticate(createBearerStrategy({ token: BENCH_TOKEN, logger: silent }), { session: false }) as express5.RequestHandler),
   },
   { id: 'g', label: 'minimal hand-written guard', header: valid, expectedStatus: 200, build: () => withRoute(express5(), minimalGuard()) },
+  { id: 'n', label: 'no-op app.use middleware (reference)', header: valid, expectedStatus: 200, build: () => withRoute(noop(express5())) },
   { id: 'h', label: 'unguarded (Express 4)', header: valid, expectedStatus: 200, build: () => withRoute(e4()) },
   { id: 'i', label: 'bearerGuard, valid token (Express 4)', header: valid, expectedStatus: 200, build: () => guarded(e4) },
 ];
+
+function noop(app: ReturnType<Express>): ReturnType<Express> {
+  app.use((_req, _res, next) => next());
+  return app;
+}
 
 function guarded(factory: Express): ReturnType<Express> {
   const app = factory();

@@ -26,9 +26,13 @@ export function createPublicMatcher(paths: readonly string[]): (req: RoutedReque
   const sets: PathSet[] = [0, 1, 2, 3].map(
     (mode) => new Set(paths.map((p) => normalise(p, (mode & 1) !== 0, (mode & 2) !== 0))),
   );
+  // Fast rejection without allocating: a path can only match an entry of its own length, give
+  // or take the one trailing slash that non-strict matching ignores.
+  const lengths = new Set(sets.flatMap((s) => [...s].map((p) => p.length)));
   return function isPublic(req: RoutedRequest): boolean {
     const path = req.path;
     if (typeof path !== 'string') return false;
+    if (!lengths.has(path.length) && !lengths.has(path.length - 1)) return false;
     const app = req.app;
     const caseSensitive = app !== undefined && app.get('case sensitive routing') === true;
     const strict = app !== undefined && app.get('strict routing') === true;

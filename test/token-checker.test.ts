@@ -1,7 +1,7 @@
 // The comparison does the same work whatever the candidate: one digest, one compare per token.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTokenChecker, defaultPrimitives, type CheckerPrimitives } from '../src/token-checker.js';
+import { constantTimeEqual, createTokenChecker, defaultPrimitives, type CheckerPrimitives } from '../src/token-checker.js';
 
 function counting(): CheckerPrimitives & { digests: number; compares: number; lengths: Set<number> } {
   const c = {
@@ -12,7 +12,7 @@ function counting(): CheckerPrimitives & { digests: number; compares: number; le
       c.digests++;
       return defaultPrimitives.digest(v);
     },
-    equal(a: Buffer, b: Buffer) {
+    equal(a: string, b: string) {
       c.compares++;
       c.lengths.add(a.length).add(b.length);
       return defaultPrimitives.equal(a, b);
@@ -49,5 +49,23 @@ describe('token checker', () => {
     const check = createTokenChecker([TOKENS[0]!], seam);
     assert.equal(check('nope'), -1);
     assert.equal(seam.compares, 1);
+  });
+});
+
+describe('constantTimeEqual', () => {
+  const d = defaultPrimitives.digest('abc');
+  const cases: Array<[string, string, string, boolean]> = [
+    ['equal digests', d, defaultPrimitives.digest('abc'), true],
+    ['first byte differs', d, String.fromCharCode(d.charCodeAt(0) ^ 1) + d.slice(1), false],
+    ['last byte differs', d, d.slice(0, -1) + String.fromCharCode(d.charCodeAt(31) ^ 0x80), false],
+    ['different lengths', d, d.slice(1), false],
+  ];
+  for (const [name, a, b, expected] of cases) {
+    test(name, () => assert.equal(constantTimeEqual(a, b), expected));
+  }
+
+  test('the default digest is SHA-256 as 32 latin1 characters', () => {
+    assert.equal(d.length, 32);
+    assert.equal(Buffer.from(d, 'latin1').toString('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
