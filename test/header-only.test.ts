@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { buildApp, listen, MAJORS, TOKEN, type TestApp } from './helpers/apps.js';
+import { describe, test } from 'node:test';
+import { MAJORS, serveForSuite, TOKEN } from './helpers/apps.js';
 import { expectFailsWith } from './helpers/expect.js';
 import { rawRequest } from './helpers/raw-http.js';
 
@@ -31,41 +30,35 @@ const ELSEWHERE: Array<{ name: string; head: string[]; body?: string }> = [
 
 for (const { label, express } of MAJORS) {
   describe(`header-only tokens and unread bodies on ${label}`, () => {
-    let t: TestApp;
-    let server: Server;
-    before(async () => {
-      t = buildApp(express);
-      server = await listen(t.app);
-    });
-    after(() => server.close());
+    const suite = serveForSuite(express);
 
     for (const c of ELSEWHERE) {
       test(`${c.name} counts as no credentials`, async () => {
-        t.hits.length = 0;
-        t.parsed.count = 0;
+        suite.t.hits.length = 0;
+        suite.t.parsed.count = 0;
         const body = c.body ?? '';
         const head = [...c.head, 'Host: x', ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [])];
-        expectFailsWith(await rawRequest(server, head, body), 'missing_token');
-        assert.deepEqual(t.hits, []);
-        assert.equal(t.parsed.count, 0, 'the body parser must not run');
+        expectFailsWith(await rawRequest(suite.server, head, body), 'missing_token');
+        assert.deepEqual(suite.t.hits, []);
+        assert.equal(suite.t.parsed.count, 0, 'the body parser must not run');
       });
     }
 
     test('an authenticated JSON predict is parsed and answered', async () => {
-      t.parsed.count = 0;
+      suite.t.parsed.count = 0;
       const body = JSON.stringify({ data: [[5.1, 3.5, 1.4, 0.2]] });
       const res = await rawRequest(
-        server,
+        suite.server,
         ['POST /v2/models/iris/predict HTTP/1.1', 'Host: x', `Authorization: Bearer ${TOKEN}`, 'Content-Type: application/json', `Content-Length: ${body.length}`],
         body,
       );
       assert.equal(res.status, 200);
       assert.deepEqual(JSON.parse(res.body).body, { data: [[5.1, 3.5, 1.4, 0.2]] });
-      assert.equal(t.parsed.count, 1);
+      assert.equal(suite.t.parsed.count, 1);
     });
 
     test('a small refused body is discarded and the connection stays usable', async () => {
-      const { port } = server.address() as AddressInfo;
+      const { port } = suite.server.address() as AddressInfo;
       const socket = connect(port, '127.0.0.1');
       let text = '';
       socket.on('data', (c: Buffer) => void (text += c.toString()));
@@ -81,8 +74,8 @@ for (const { label, express } of MAJORS) {
 
     for (const type of ['application/json', 'multipart/form-data; boundary=xyz']) {
       test(`an unauthenticated 10 MB ${type.split(';')[0]} upload is refused before its body is sent`, async () => {
-        t.parsed.count = 0;
-        const { port } = server.address() as AddressInfo;
+        suite.t.parsed.count = 0;
+        const { port } = suite.server.address() as AddressInfo;
         const socket = connect(port, '127.0.0.1');
         const received: Buffer[] = [];
         const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -94,7 +87,7 @@ for (const { label, express } of MAJORS) {
         assert.match(text, /^HTTP\/1\.1 401 /);
         assert.match(text, /\r\nconnection: close\r\n/i);
         assert.match(text, /"detail":"Bearer token required"/);
-        assert.equal(t.parsed.count, 0);
+        assert.equal(suite.t.parsed.count, 0);
       });
     }
   });

@@ -1,8 +1,9 @@
 // Public paths stay open in their Express spellings; everything else needs a token, in every spelling and method.
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { buildApp, listen, MAJORS, TOKEN, WRONG, type TestApp } from './helpers/apps.js';
+import { describe, test } from 'node:test';
+import type { BearerGuardOptions } from '../src/index.js';
+import { MAJORS, serveForSuite, TOKEN, withApp, WRONG } from './helpers/apps.js';
 import { expectFailsWith } from './helpers/expect.js';
 import { rawRequest } from './helpers/raw-http.js';
 
@@ -46,21 +47,15 @@ function get(server: Server, path: string, auth?: string, method = 'GET') {
 
 for (const { label, express } of MAJORS) {
   describe(`public/protected matrix on ${label}`, () => {
-    let t: TestApp;
-    let server: Server;
-    before(async () => {
-      t = buildApp(express);
-      server = await listen(t.app);
-    });
-    after(() => server.close());
+    const suite = serveForSuite(express);
 
     for (const { path, hit } of OPEN) {
       test(`${path} is open with no, wrong and right credentials`, async () => {
         for (const auth of [undefined, `Bearer ${WRONG}`, `Bearer ${TOKEN}`, 'Basic x', 'Bearer a,b']) {
-          t.hits.length = 0;
-          const res = await get(server, path, auth);
+          suite.t.hits.length = 0;
+          const res = await get(suite.server, path, auth);
           assert.equal(res.status, 200, `${path} with ${auth ?? 'no header'}`);
-          assert.deepEqual(t.hits, [hit]);
+          assert.deepEqual(suite.t.hits, [hit]);
         }
       });
     }
@@ -68,69 +63,49 @@ for (const { label, express } of MAJORS) {
     for (const { path, hit } of PROTECTED) {
       test(`${path} needs a token for every method`, async () => {
         for (const method of METHODS) {
-          t.hits.length = 0;
-          const res = await get(server, path, undefined, method);
+          suite.t.hits.length = 0;
+          const res = await get(suite.server, path, undefined, method);
           if (method === 'HEAD') {
             assert.equal(res.status, 401, `${method} ${path}`);
             assert.equal(res.headers['www-authenticate'], 'Bearer realm="api"');
           } else {
             expectFailsWith(res, 'missing_token');
           }
-          assert.deepEqual(t.hits, [], `${method} ${path} ran a handler`);
+          assert.deepEqual(suite.t.hits, [], `${method} ${path} ran a handler`);
         }
-        const wrong = await get(server, path, `Bearer ${WRONG}`);
+        const wrong = await get(suite.server, path, `Bearer ${WRONG}`);
         expectFailsWith(wrong, 'invalid_token');
-        assert.deepEqual(t.hits, []);
+        assert.deepEqual(suite.t.hits, []);
       });
 
       test(`${path} with the right token reaches ${hit ?? 'no route (404)'}`, async () => {
-        t.hits.length = 0;
-        const res = await get(server, path, `Bearer ${TOKEN}`);
+        suite.t.hits.length = 0;
+        const res = await get(suite.server, path, `Bearer ${TOKEN}`);
         assert.equal(res.status, hit === undefined ? 404 : 200);
-        assert.deepEqual(t.hits, hit === undefined ? [] : [hit]);
+        assert.deepEqual(suite.t.hits, hit === undefined ? [] : [hit]);
       });
     }
 
     test('absolute-form request target is judged on its path', async () => {
-      t.hits.length = 0;
-      expectFailsWith(await get(server, 'http://localhost/v2/models/'), 'missing_token');
-      const open = await get(server, 'http://localhost/v2/');
+      suite.t.hits.length = 0;
+      expectFailsWith(await get(suite.server, 'http://localhost/v2/models/'), 'missing_token');
+      const open = await get(suite.server, 'http://localhost/v2/');
       assert.equal(open.status, 200);
-      assert.deepEqual(t.hits, ['v2']);
+      assert.deepEqual(suite.t.hits, ['v2']);
     });
 
-    test('strict routing: /v2 is no longer the public /v2/', async () => {
-      const strict = buildApp(express, { token: TOKEN }, { 'strict routing': true });
-      const s = await listen(strict.app);
-      try {
-        expectFailsWith(await get(s, '/v2'), 'missing_token');
-        assert.equal((await get(s, '/v2/')).status, 200);
-      } finally {
-        s.close();
-      }
-    });
-
-    test('case sensitive routing: /V2/ is no longer the public /v2/', async () => {
-      const cs = buildApp(express, { token: TOKEN }, { 'case sensitive routing': true });
-      const s = await listen(cs.app);
-      try {
-        expectFailsWith(await get(s, '/V2/'), 'missing_token');
-        assert.equal((await get(s, '/v2/')).status, 200);
-      } finally {
-        s.close();
-      }
-    });
-
-    test('custom public list replaces the default, exact match only', async () => {
-      const custom = buildApp(express, { token: TOKEN, public: ['/v2/models/'] });
-      const s = await listen(custom.app);
-      try {
-        assert.equal((await get(s, '/V2/Models')).status, 200);
-        expectFailsWith(await get(s, '/'), 'missing_token');
-        expectFailsWith(await get(s, '/v2/models/iris'), 'missing_token');
-      } finally {
-        s.close();
-      }
-    });
+    const SETTINGS: Array<{ name: string; options: BearerGuardOptions; settings: Record<string, boolean>; open: string[]; closed: string[] }> = [
+      { name: 'strict routing: /v2 is no longer the public /v2/', options: { token: TOKEN }, settings: { 'strict routing': true }, open: ['/v2/'], closed: ['/v2'] },
+      { name: 'case sensitive routing: /V2/ is no longer the public /v2/', options: { token: TOKEN }, settings: { 'case sensitive routing': true }, open: ['/v2/'], closed: ['/V2/'] },
+      { name: 'custom public list replaces the default, exact match only', options: { token: TOKEN, public: ['/v2/models/'] }, settings: {}, open: ['/V2/Models'], closed: ['/', '/v2/models/iris'] },
+    ];
+    for (const c of SETTINGS) {
+      test(c.name, () =>
+        withApp(express, c.options, c.settings, async (s) => {
+          for (const path of c.open) assert.equal((await get(s, path)).status, 200, path);
+          for (const path of c.closed) expectFailsWith(await get(s, path), 'missing_token');
+        }),
+      );
+    }
   });
 }

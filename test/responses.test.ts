@@ -1,8 +1,7 @@
 // Every row of the response table, on Express 5 and Express 4, through raw sockets.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { buildApp, listen, MAJORS, TOKEN, WRONG, type TestApp } from './helpers/apps.js';
+import { describe, test } from 'node:test';
+import { buildApp, listen, MAJORS, serveForSuite, TOKEN, WRONG } from './helpers/apps.js';
 import { expectFailsWith, type Refusal } from './helpers/expect.js';
 import { rawRequest } from './helpers/raw-http.js';
 
@@ -46,31 +45,25 @@ const accepted: Array<{ name: string; header: string }> = [
 
 for (const { label, express } of MAJORS) {
   describe(`response table on ${label}`, () => {
-    let t: TestApp;
-    let server: Server;
-    before(async () => {
-      t = buildApp(express);
-      server = await listen(t.app);
-    });
-    after(() => server.close());
+    const suite = serveForSuite(express);
 
     for (const row of rows) {
       test(`${row.name} -> 401 ${row.refusal}`, async () => {
-        t.hits.length = 0;
-        const res = await rawRequest(server, ['GET /v2/models/ HTTP/1.1', 'Host: localhost', ...row.headers]);
+        suite.t.hits.length = 0;
+        const res = await rawRequest(suite.server, ['GET /v2/models/ HTTP/1.1', 'Host: localhost', ...row.headers]);
         expectFailsWith(res, row.refusal);
-        assert.deepEqual(t.hits, [], 'no protected handler may run');
+        assert.deepEqual(suite.t.hits, [], 'no protected handler may run');
       });
     }
 
     for (const row of accepted) {
       test(`${row.name} -> the route's own response`, async () => {
-        t.hits.length = 0;
-        const res = await rawRequest(server, ['GET /v2/models/ HTTP/1.1', 'Host: localhost', `Authorization: ${row.header}`]);
+        suite.t.hits.length = 0;
+        const res = await rawRequest(suite.server, ['GET /v2/models/ HTTP/1.1', 'Host: localhost', `Authorization: ${row.header}`]);
         assert.equal(res.status, 200);
         assert.deepEqual(JSON.parse(res.body), { models: ['iris'] });
         assert.equal(res.headers['www-authenticate'], undefined);
-        assert.deepEqual(t.hits, ['models']);
+        assert.deepEqual(suite.t.hits, ['models']);
       });
     }
 

@@ -1,5 +1,6 @@
 // Test apps on Express 5 and Express 4 whose handlers record every execution.
 import type { Server } from 'node:http';
+import { after, before } from 'node:test';
 import express5 from 'express';
 import express4 from 'express4';
 import { bearerGuard, type BearerGuardLogger, type BearerGuardOptions } from '../../src/index.js';
@@ -52,6 +53,33 @@ export function buildApp(factory: ExpressFactory, options: BearerGuardOptions = 
   app.get('/v2/models/:name', route('model', (req) => ({ name: req.params.name })));
   app.post('/v2/models/:name/predict', countParse, route('predict', (req) => ({ status: 'OK', name: req.params.name, body: req.body as unknown })));
   return { app, hits, parsed };
+}
+
+/** Builds an app, starts it, runs `fn` against it, and always closes it. */
+export async function withApp(
+  factory: ExpressFactory,
+  options: BearerGuardOptions,
+  settings: Record<string, boolean>,
+  fn: (server: Server, t: TestApp) => Promise<void>,
+): Promise<void> {
+  const t = buildApp(factory, options, settings);
+  const server = await listen(t.app);
+  try {
+    await fn(server, t);
+  } finally {
+    server.close();
+  }
+}
+
+/** Registers before/after hooks serving `buildApp(factory)` for the enclosing describe(). */
+export function serveForSuite(factory: ExpressFactory, options?: BearerGuardOptions): { t: TestApp; server: Server } {
+  const state = {} as { t: TestApp; server: Server };
+  before(async () => {
+    state.t = buildApp(factory, options);
+    state.server = await listen(state.t.app);
+  });
+  after(() => state.server.close());
+  return state;
 }
 
 /** Starts `app` on an ephemeral loopback port. */
