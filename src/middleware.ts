@@ -36,7 +36,6 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   const check = createRequestCheck(o, 'bearerGuard');
   const isPublic = createPublicMatcher(o.public ?? DEFAULT_PUBLIC_PATHS);
   const { logger } = check;
-  for (const w of check.warnings) logger.warn(w.message);
 
   if (check.authOff) {
     return function bearerGuardMiddleware(_req, _res, next) {

@@ -18,13 +18,12 @@ export interface RequestCheck {
   /** How many tokens are accepted. */
   readonly tokenCount: number;
   readonly logger: BearerGuardLogger;
-  readonly warnings: readonly BearerGuardWarning[];
   evaluate(req: IncomingMessage): Verdict;
 }
 
 /**
- * Resolves the tokens (the `token` option, or loadAuthConfig) and precomputes everything the
- * per-request path needs. Options must already be validated.
+ * Resolves the tokens (the `token` option, or loadAuthConfig), logs the start-up warnings, and
+ * precomputes everything the per-request path needs. Options must already be validated.
  * @internal
  */
 export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives: CheckerPrimitives = defaultPrimitives): RequestCheck {
@@ -52,9 +51,10 @@ export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives
     warnings.push(...config.warnings);
     tokens = config.token === undefined ? [] : [config.token.reveal()];
   }
+  for (const w of warnings) logger.warn(w.message);
   const failures = prepareFailures(o.realm ?? DEFAULT_REALM);
   if (tokens.length === 0) {
-    return { authOff: true, tokenCount: 0, logger, warnings, evaluate: () => 0 };
+    return { authOff: true, tokenCount: 0, logger, evaluate: () => 0 };
   }
   const check = createTokenChecker(tokens, primitives);
   const tokenCount = tokens.length;
@@ -62,7 +62,6 @@ export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives
     authOff: false,
     tokenCount,
     logger,
-    warnings,
     evaluate(req: IncomingMessage): Verdict {
       const token = readBearerToken(req, maxLength);
       if (typeof token !== 'string') {

@@ -46,7 +46,6 @@ interface PassportActions {
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
   const o = validateOptions(options, CHECK_KEYS, 'createBearerStrategy');
   const check = createRequestCheck(o, 'createBearerStrategy');
-  for (const w of check.warnings) check.logger.warn(w.message);
   return new GuardStrategy(check);
 }
 
