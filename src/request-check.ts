@@ -5,7 +5,7 @@ import { optionRangeError, type BearerGuardWarning } from './errors.js';
 import { HeaderProblem, readBearerToken } from './header.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_REALM, type BearerCheckOptions, type BearerGuardLogger } from './options.js';
 import { prepareFailures, type PreparedFailure } from './respond.js';
-import { createTokenChecker, defaultPrimitives, type CheckerPrimitives } from './token-checker.js';
+import { createTokenChecker } from './token-checker.js';
 import { checkConfiguredToken } from './token-rules.js';
 
 /** The outcome for one request: the index of the matching token, or the refusal. @internal */
@@ -26,7 +26,7 @@ export interface RequestCheck {
  * precomputes everything the per-request path needs. Options must already be validated.
  * @internal
  */
-export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives: CheckerPrimitives = defaultPrimitives): RequestCheck {
+export function createRequestCheck(o: BearerCheckOptions, fn: string): RequestCheck {
   const maxLength = o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
   const logger = o.logger ?? console;
   const warnings: BearerGuardWarning[] = [];
@@ -56,7 +56,7 @@ export function createRequestCheck(o: BearerCheckOptions, fn: string, primitives
   if (tokens.length === 0) {
     return { authOff: true, tokenCount: 0, logger, evaluate: () => 0 };
   }
-  const check = createTokenChecker(tokens, primitives);
+  const check = createTokenChecker(tokens);
   const tokenCount = tokens.length;
   return {
     authOff: false,

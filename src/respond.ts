@@ -64,9 +64,8 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: B
  * Bodies up to this size are left to Node, which discards them after the response so that the
  * connection stays usable and the client reliably reads its 401 (a client still sending into a
  * closed connection may see EPIPE instead). Larger or chunked bodies close the connection unread.
- * @internal
  */
-export const DRAIN_LIMIT = 64 * 1024;
+const DRAIN_LIMIT = 64 * 1024;
 
 // Must not throw: it also runs on the fail-closed path, after the request already misbehaved.
 function hasBody(req: IncomingMessage): boolean {
