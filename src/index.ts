@@ -25,3 +25,11 @@ export {
   InvalidRequestError,
   type BearerFailureCode,
 } from './failures.js';
+/** For users' own CI: proves no route of their app is reachable without a valid token. */
+export {
+  selfTest,
+  formatSelfTestReport,
+  type SelfTestOptions,
+  type SelfTestReport,
+  type SelfTestFinding,
+} from './self-test/self-test.js';

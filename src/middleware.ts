@@ -34,7 +34,8 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   // Also catches app.use(bearerGuard): Express then calls us with (req, res, next).
   const o = validateOptions(options, GUARD_KEYS);
   const check = createRequestCheck(o, 'bearerGuard');
-  const isPublic = createPublicMatcher(o.public ?? DEFAULT_PUBLIC_PATHS);
+  // The defaults name the app's own "/" and "/v2/": they open nothing under a mount path.
+  const isPublic = createPublicMatcher(o.public ?? DEFAULT_PUBLIC_PATHS, o.public === undefined);
   const { logger } = check;
 
   if (check.authOff) {

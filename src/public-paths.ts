@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 /** The parts of an Express request the matcher reads. @internal */
 export interface RoutedRequest extends IncomingMessage {
   path?: string;
+  baseUrl?: string;
   app?: { get(setting: string): unknown };
 }
 
@@ -16,11 +17,16 @@ type PathSet = ReadonlySet<string>;
  * path relative to where the guard is mounted, as Express's router does, so an encoded spelling
  * never counts as public.
  *
+ * With `rootOnly` (used for the default list, which names the app's own `/` and `/v2/`), a
+ * guard mounted under a path (`req.baseUrl` not empty) treats nothing as public: otherwise
+ * `app.use('/admin', bearerGuard())` would open `/admin` itself, since its relative path is `/`.
+ *
  * @param paths - validated public paths, each starting with `/`
+ * @param rootOnly - match only when the guard sees the app's root (`req.baseUrl` empty)
  * @returns a predicate on requests
  * @internal
  */
-export function createPublicMatcher(paths: readonly string[]): (req: RoutedRequest) => boolean {
+export function createPublicMatcher(paths: readonly string[], rootOnly = false): (req: RoutedRequest) => boolean {
   if (paths.length === 0) return () => false;
   // One set per combination of the two routing settings, computed once.
   const sets: PathSet[] = [0, 1, 2, 3].map(
@@ -33,6 +39,7 @@ export function createPublicMatcher(paths: readonly string[]): (req: RoutedReque
     const path = req.path;
     if (typeof path !== 'string') return false;
     if (!lengths.has(path.length) && !lengths.has(path.length - 1)) return false;
+    if (rootOnly && req.baseUrl !== '' && req.baseUrl !== undefined) return false;
     const app = req.app;
     const caseSensitive = app !== undefined && app.get('case sensitive routing') === true;
     const strict = app !== undefined && app.get('strict routing') === true;
@@ -41,7 +48,12 @@ export function createPublicMatcher(paths: readonly string[]): (req: RoutedReque
   };
 }
 
-function normalise(path: string, caseSensitive: boolean, strict: boolean): string {
+/**
+ * The form two paths share when Express would route them alike: without one trailing slash
+ * unless `strict`, lower-cased unless `caseSensitive`.
+ * @internal
+ */
+export function normalise(path: string, caseSensitive: boolean, strict: boolean): string {
   let p = path;
   if (!strict && p.length > 1 && p.charCodeAt(p.length - 1) === 47 /* / */) p = p.slice(0, -1);
   return caseSensitive ? p : p.toLowerCase();
