@@ -141,3 +141,38 @@ for (const { label, express } of MAJORS) {
     });
   });
 }
+
+// The same invariants when the app turns on Express's case-sensitive and strict routing, and when
+// the guard sits in a router mounted at /v2 with a relative public path: the guard must follow.
+const LAYOUTS = [
+  { name: 'case-sensitive and strict routing', settings: { 'case sensitive routing': true, 'strict routing': true } },
+  { name: 'strict routing only', settings: { 'strict routing': true } },
+];
+for (const { label, express } of MAJORS) {
+  for (const layout of LAYOUTS) {
+    test(`bypass corpus on ${label} with ${layout.name}: path spellings`, async (t) => {
+      const guarded = await startProbeApp(express, {}, layout.settings);
+      const twin = await startProbeApp(express, false, layout.settings);
+      try {
+        const probes = SEEDS.flatMap((seed) => pathSpellings(seed.path).map((s): Probe => ({
+          family: s.family, seed: seed.path, method: 'GET', target: s.path, headers: [HOST], body: '', version: 'HTTP/1.1',
+        })));
+        const [g0, u0, g1, u1] = [await fire(guarded, probes), await fire(twin, probes), await fire(guarded, probes, () => [VALID]), await fire(twin, probes, () => [VALID])];
+        const problems: string[] = [];
+        let refused = 0;
+        probes.forEach((p, i) => {
+          const g = g0[i]!;
+          if (g.hits.some((h) => !PUBLIC_HANDLERS.has(h))) problems.push(`protected handler ran: ${p.target}`);
+          if (g.reply.status === 401) refused++;
+          else if (sig(g) !== sig(u0[i]!)) problems.push(`not refused and differs from the twin: ${p.target}`);
+          if (sig(g1[i]!) !== sig(u1[i]!)) problems.push(`with the token, differs from the twin: ${p.target}`);
+        });
+        t.diagnostic(`${probes.length * 2} requests, ${refused} refused without the token`);
+        assert.deepEqual(problems.slice(0, 20), []);
+      } finally {
+        guarded.close();
+        twin.close();
+      }
+    });
+  }
+}
