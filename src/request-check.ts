@@ -6,7 +6,7 @@ import { HeaderProblem, readBearerToken } from './header.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_REALM, type BearerCheckOptions, type BearerGuardLogger } from './options.js';
 import { prepareFailures, type PreparedFailure } from './respond.js';
 import { createTokenChecker } from './token-checker.js';
-import { checkConfiguredToken } from './token-rules.js';
+import { checkConfiguredToken, mayContainToken } from './token-rules.js';
 
 /** The outcome for one request: the index of the matching token, or the refusal. @internal */
 export type Verdict = number | PreparedFailure;
@@ -51,8 +51,16 @@ export function createRequestCheck(o: BearerCheckOptions, fn: string): RequestCh
     warnings.push(...config.warnings);
     tokens = config.token === undefined ? [] : [config.token.reveal()];
   }
+  const realm = o.realm ?? DEFAULT_REALM;
+  // The realm goes to every client in WWW-Authenticate: refuse one that holds an accepted token.
+  if (tokens.some((t) => realm === t || (t.length >= 8 && realm.includes(t)))) {
+    throw optionRangeError(
+      'ERR_BEARER_GUARD_INVALID_OPTION',
+      `${fn}: \`realm\` contains an accepted token, and the realm is sent to every client in WWW-Authenticate; use a name such as "api"`,
+    );
+  }
   for (const w of warnings) logger.warn(w.message);
-  const failures = prepareFailures(o.realm ?? DEFAULT_REALM);
+  const failures = prepareFailures(realm);
   if (tokens.length === 0) {
     return { authOff: true, tokenCount: 0, logger, evaluate: () => 0 };
   }
@@ -77,10 +85,34 @@ export function createRequestCheck(o: BearerCheckOptions, fn: string): RequestCh
 
 /**
  * Reports an exception thrown inside the check without its message, which could echo input.
+ * Never throws: it runs on the fail-closed path, and an error escaping it would reach Express's
+ * error handler, which prints stacks (and, outside production, puts them in the response).
  * @internal
  */
 export function reportInternalError(logger: BearerGuardLogger, err: unknown): void {
-  const name = err instanceof Error ? err.name : typeof err;
-  const code = (err as { code?: unknown } | null)?.code;
-  logger.warn(`bearer-guard: error inside the token check (${name}${typeof code === 'string' ? ` ${code}` : ''}); the request was refused with 500`);
+  let what = 'a value that could not be inspected';
+  try {
+    what = describeThrown(err);
+  } catch {
+    // A Proxy or a throwing getter: say nothing about it.
+  }
+  try {
+    logger.warn(`bearer-guard: error inside the token check (${what}); the request was refused with 500`);
+  } catch {
+    // A failing logger must not turn the refusal into an error.
+  }
+}
+
+const SAFE_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+// The class name and code, each only when shaped like one (TypeError, ERR_INVALID_ARG_TYPE):
+// they are as free-form as the message.
+function describeThrown(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const name: unknown = err.name;
+  const code: unknown = (err as { code?: unknown }).code;
+  const shownName = typeof name === 'string' && SAFE_NAME.test(name) && !mayContainToken(name) ? name : 'Error';
+  const shownCode = typeof code === 'string' && SAFE_CODE.test(code) && !mayContainToken(code) ? ` ${code}` : '';
+  return `${shownName}${shownCode}`;
 }

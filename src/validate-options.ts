@@ -1,6 +1,7 @@
 // Eager validation of the options objects, with fix-it messages naming the option.
 import { optionRangeError, optionTypeError } from './errors.js';
 import type { BearerGuardOptions } from './options.js';
+import { mayContainToken } from './token-rules.js';
 
 const FUNCTION_NAME = 'bearerGuard';
 
@@ -39,9 +40,11 @@ export function validateOptions(
   for (const key of Object.keys(o)) {
     if (!allowed.includes(key)) {
       const hint = closest(key, allowed);
+      // A near miss of a known name is a typo, safe to echo; a key that looks like a token is not.
+      const shown = hint !== undefined || !mayContainToken(key) ? `\`${key}\`` : `(${unshown(key)})`;
       throw optionTypeError(
         'ERR_BEARER_GUARD_UNKNOWN_OPTION',
-        `${fn}: unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''} (known options: ${allowed.join(', ')})`,
+        `${fn}: unknown option ${shown}${hint ? `; did you mean \`${hint}\`?` : ''} (known options: ${allowed.join(', ')})`,
       );
     }
   }
@@ -108,20 +111,27 @@ function validatePublic(value: unknown, fn: string): void {
   if (!Array.isArray(value)) {
     throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` must be an array of path strings (received ${describe(value)})`);
   }
-  for (const p of value as unknown[]) {
+  (value as unknown[]).forEach((p, i) => {
     if (typeof p !== 'string') {
       throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` must be an array of path strings (received an entry of type ${typeOnly(p)})`);
     }
+    // An entry is echoed so the caller can find it, unless it looks like a token pasted there.
+    const entry = mayContainToken(p) ? `${i} (${unshown(p)})` : JSON.stringify(p);
     if (!p.startsWith('/')) {
-      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` entry ${JSON.stringify(p)} must start with "/"`);
+      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` entry ${entry} must start with "/"`);
     }
     if (/[*:?#()[\]{}\s\\]/.test(p) || p.includes('//')) {
       throw optionRangeError(
         'ERR_BEARER_GUARD_INVALID_OPTION',
-        `${fn}: \`public\` entry ${JSON.stringify(p)} must be an exact path: patterns, parameters, query strings, spaces and "//" are not supported (list each open path, e.g. "/health")`,
+        `${fn}: \`public\` entry ${entry} must be an exact path: patterns, parameters, query strings, spaces and "//" are not supported (list each open path, e.g. "/health")`,
       );
     }
-  }
+  });
+}
+
+/** Describes a value that is not echoed because it looks like a token. */
+function unshown(value: string): string {
+  return `${value.length} characters, not shown because they look like a token`;
 }
 
 function looksLikeRequest(value: unknown): boolean {

@@ -1,13 +1,25 @@
 // Reads bearer-guard's env vars, each behind the configured prefix.
 import { BearerGuardConfigError } from '../errors.js';
+import { mayContainToken } from '../token-rules.js';
 
-/** Values found in the environment, with the exact variable names used. @internal */
+/** Values found in the environment, and the variable names that messages use. @internal */
 export interface EnvValues {
   token?: string;
   tokenFile?: string;
   configFile?: string;
   required?: boolean;
+  /** The names to show in messages (an envPrefix that looks like a token shows as `<envPrefix>`). */
   names: { token: string; tokenFile: string; configFile: string; required: string };
+}
+
+/** The four variable names behind `prefix`. */
+function namesFor(prefix: string): EnvValues['names'] {
+  return {
+    token: `${prefix}AUTH_BEARER_TOKEN`,
+    tokenFile: `${prefix}AUTH_BEARER_TOKEN_FILE`,
+    configFile: `${prefix}AUTH_CONFIG_FILE`,
+    required: `${prefix}AUTH_REQUIRED`,
+  };
 }
 
 /**
@@ -18,13 +30,9 @@ export interface EnvValues {
  * @internal
  */
 export function readEnv(env: Readonly<Record<string, string | undefined>>, prefix: string): EnvValues {
-  const names = {
-    token: `${prefix}AUTH_BEARER_TOKEN`,
-    tokenFile: `${prefix}AUTH_BEARER_TOKEN_FILE`,
-    configFile: `${prefix}AUTH_CONFIG_FILE`,
-    required: `${prefix}AUTH_REQUIRED`,
-  };
-  const values: EnvValues = { names };
+  const names = namesFor(prefix);
+  // Messages name the variables; a token pasted as the prefix must not come along with them.
+  const values: EnvValues = { names: mayContainToken(prefix) ? namesFor('<envPrefix>') : names };
   const token = nonEmpty(env, names.token);
   const tokenFile = nonEmpty(env, names.tokenFile);
   const configFile = nonEmpty(env, names.configFile);
@@ -32,7 +40,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>, prefi
   if (token !== undefined) values.token = token;
   if (tokenFile !== undefined) values.tokenFile = tokenFile;
   if (configFile !== undefined) values.configFile = configFile;
-  if (required !== undefined) values.required = parseEnvBoolean(required, names.required);
+  if (required !== undefined) values.required = parseEnvBoolean(required, values.names.required);
   return values;
 }
 

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'ini';
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors.js';
 import { closest } from '../validate-options.js';
-import { fsReason } from './token-file.js';
+import { fsReason, hidePath, UNSHOWN } from './token-file.js';
 
 /** What a config file said. @internal */
 export interface IniValues {
@@ -32,6 +32,13 @@ export function readIniFile(path: string, source: string): IniValues {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    // Only a file that could not be read may be a token pasted where its path goes.
+    if (hidePath(path)) {
+      throw new BearerGuardConfigError(
+        'ERR_BEARER_GUARD_CONFIG_FILE',
+        `the config file named by ${source} cannot be read: ${fsReason(err)}; ${UNSHOWN(path)}: give the path of an INI file`,
+      );
+    }
     fail(`cannot be read: ${fsReason(err)}`);
   }
   checkSyntax(text, fail);
