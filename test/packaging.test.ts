@@ -28,7 +28,9 @@ const PUBLIC_NAMES = [
   'Secret',
   'bearerGuard',
   'createBearerStrategy',
+  'formatSelfTestReport',
   'loadAuthConfig',
+  'selfTest',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.
 const TOKEN = randomBytes(24).toString('base64url');
@@ -202,6 +204,7 @@ async function main() {
       tokenSource: config.tokenSource,
       json: JSON.stringify(config),
       inspected: inspect(config, { depth: 5, showHidden: true }),
+      selfTest: await bg.selfTest(app).then((r) => ({ ok: r.ok, sent: r.sent, routes: r.routes })),
     }));
   } finally {
     server.close();
@@ -311,6 +314,7 @@ interface ConsumerResult {
   tokenSource: string;
   json: string;
   inspected: string;
+  selfTest: { ok: boolean; sent: number; routes: string[] };
 }
 
 async function runConsumer(file: string): Promise<ConsumerResult> {
@@ -346,6 +350,9 @@ function checkConsumer(result: ConsumerResult, build: 'esm' | 'cjs'): void {
   assert.ok(!result.json.includes(TOKEN), `JSON.stringify(config) shows the token: ${result.json}`);
   assert.ok(!result.inspected.includes(TOKEN), `util.inspect(config) shows the token: ${result.inspected}`);
   assert.match(result.inspected, /\[redacted\]/);
+  assert.equal(result.selfTest.ok, true, 'selfTest() from the tarball found an open route');
+  assert.ok(result.selfTest.sent > 100, 'selfTest() from the tarball sent no corpus');
+  assert.deepEqual(result.selfTest.routes, ['GET /v2/models/']);
 }
 
 test('the tarball installs into a fresh app with express 5', { timeout: INSTALL_TIMEOUT_MS + 10_000 }, async () => {
