@@ -3,12 +3,12 @@
 // the table (or exactly what the unguarded twin answers, for public paths and for requests Node
 // itself refuses); with it, every spelling gets what the unguarded twin gives it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { buildCorpus, WRONG_TOKEN, type Probe, type Seed } from '../../src/self-test/corpus.js';
 import { pathSpellings } from '../../src/self-test/spellings.js';
 import { MAJORS, TOKEN } from '../helpers/apps.js';
 import { credentialVariants } from './credentials.js';
-import { fire, fromExpress, PUBLIC_HANDLERS, sig, startProbeApp, type ProbeApp, type Shot } from './harness.js';
+import { fire, fromExpress, PUBLIC_HANDLERS, serveGuardedAndTwin, sig, startProbeApp, type Shot } from './harness.js';
 
 const SEEDS: Seed[] = [
   { path: '/', method: 'GET' },
@@ -64,25 +64,16 @@ const carriesCredentials = (p: Probe): boolean => p.family.startsWith('credentia
 
 for (const { label, express } of MAJORS) {
   describe(`bypass corpus on ${label}`, () => {
-    let guarded: ProbeApp;
-    let twin: ProbeApp;
-    before(async () => {
-      guarded = await startProbeApp(express, {});
-      twin = await startProbeApp(express, false);
-    });
-    after(() => {
-      guarded.close();
-      twin.close();
-    });
+    const apps = serveGuardedAndTwin(express);
 
     test('no protected handler runs without the valid token; with it, the guard is invisible', async (t) => {
       const without = noTokenProbes();
       const withToken = without.filter((p) => !carriesCredentials(p));
       const equivalents = validCredentialProbes();
       const [g0, u0, g1, u1, g2, u2] = [
-        await fire(guarded, without), await fire(twin, without),
-        await fire(guarded, withToken, () => [VALID]), await fire(twin, withToken, () => [VALID]),
-        await fire(guarded, equivalents), await fire(twin, equivalents),
+        await fire(apps.guarded, without), await fire(apps.twin, without),
+        await fire(apps.guarded, withToken, () => [VALID]), await fire(apps.twin, withToken, () => [VALID]),
+        await fire(apps.guarded, equivalents), await fire(apps.twin, equivalents),
       ];
       const outcomes: Record<string, number> = {};
       const count = (k: string): void => void (outcomes[k] = (outcomes[k] ?? 0) + 1);

@@ -1,6 +1,7 @@
 // The adversarial harness: a guarded app and its unguarded twin, handlers that record which
 // request (by client port) reached them, and a runner that fires probes at both.
 import type { Server } from 'node:http';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerGuard, type BearerGuardOptions } from '../../src/index.js';
@@ -78,3 +79,17 @@ export const sig = (s: Shot): string => `${s.reply.status} ${s.reply.failure ?? 
 
 /** Whether Express answered (it sets X-Powered-By); otherwise Node's parser refused the request. */
 export const fromExpress = (r: RawReply): boolean => r.headers['x-powered-by'] === 'Express';
+
+/** Registers hooks serving a guarded app and its unguarded twin for the enclosing describe(). */
+export function serveGuardedAndTwin(factory: ExpressFactory): { guarded: ProbeApp; twin: ProbeApp } {
+  const state = {} as { guarded: ProbeApp; twin: ProbeApp };
+  before(async () => {
+    state.guarded = await startProbeApp(factory, {});
+    state.twin = await startProbeApp(factory, false);
+  });
+  after(() => {
+    state.guarded.close();
+    state.twin.close();
+  });
+  return state;
+}

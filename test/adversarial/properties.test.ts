@@ -2,11 +2,11 @@
 // headers, each sent to the guarded app and its unguarded twin. A failure prints the seed and the
 // shrunk request, so it can be replayed with fc.assert's { seed, path }.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Probe } from '../../src/self-test/corpus.js';
 import { MAJORS, TOKEN } from '../helpers/apps.js';
-import { fire, PUBLIC_HANDLERS, sig, startProbeApp, type ProbeApp, type Shot } from './harness.js';
+import { fire, PUBLIC_HANDLERS, serveGuardedAndTwin, sig, type Shot } from './harness.js';
 
 const SEEDS = ['/', '/v2/', '/v2/models/', '/v2/models/iris', '/v2/models/iris/predict', '/v2/other'];
 const INSERTS = ['/', '//', '/./', '/../', '/x/../', ';x', '%2F', '%2f', '%5C', '\\', '%00', '%20', '%09', '.', '%2e', '%2E%2E', '%C0%AF', '\xef\xbc\x8f', '?', '#', '%3F', '%23', ';'];
@@ -86,17 +86,8 @@ function assertRefusedOrPublic(g: Shot, u: Shot, what: string): void {
 
 for (const { label, express } of MAJORS) {
   describe(`properties on ${label}`, () => {
-    let guarded: ProbeApp;
-    let twin: ProbeApp;
-    before(async () => {
-      guarded = await startProbeApp(express, {});
-      twin = await startProbeApp(express, false);
-    });
-    after(() => {
-      guarded.close();
-      twin.close();
-    });
-    const both = async (p: Probe): Promise<[Shot, Shot]> => [(await fire(guarded, [p], () => [], 1))[0]!, (await fire(twin, [p], () => [], 1))[0]!];
+    const apps = serveGuardedAndTwin(express);
+    const both = async (p: Probe): Promise<[Shot, Shot]> => [(await fire(apps.guarded, [p], () => [], 1))[0]!, (await fire(apps.twin, [p], () => [], 1))[0]!];
 
     test('any path spelling: refused or public without the token, the twin\'s answer with it', async (t) => {
       let runs = 0;

@@ -1,22 +1,13 @@
 // The statistics of npm run check:timing, on data with results worked out by hand. No timing is measured.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { rng } from '../helpers/rng.js';
 import { moments, percentile, RunningMoments, welch } from '../../scripts/timing/welch.js';
 
 function near(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual}, expected ${expected}`);
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so that the noise tests never flake. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const noise = (seed: number, n: number, shift = 0): number[] => {
   const r = rng(seed);

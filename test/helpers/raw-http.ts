@@ -1,6 +1,7 @@
 // A raw-socket HTTP/1.1 client: sends the request bytes exactly as given (no normalisation, no merging).
 import { connect } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
+import { parseReply } from '../../src/self-test/raw-client.js';
 
 export interface RawResponse {
   status: number;
@@ -34,28 +35,7 @@ export function rawRequest(server: Server, head: string[], body = ''): Promise<R
 }
 
 function parse(text: string): RawResponse {
-  const end = text.indexOf('\r\n\r\n');
-  if (end === -1) throw new Error(`incomplete response: ${JSON.stringify(text.slice(0, 200))}`);
-  const [statusLine = '', ...headerLines] = text.slice(0, end).split('\r\n');
-  const status = Number(statusLine.split(' ')[1]);
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-  }
-  let body = text.slice(end + 4);
-  if (headers['transfer-encoding'] === 'chunked') body = dechunk(body);
-  return { status, headers, body };
-}
-
-function dechunk(text: string): string {
-  let out = '';
-  let rest = text;
-  for (;;) {
-    const nl = rest.indexOf('\r\n');
-    const size = parseInt(rest.slice(0, nl), 16);
-    if (!size) return out;
-    out += rest.slice(nl + 2, nl + 2 + size);
-    rest = rest.slice(nl + 2 + size + 2);
-  }
+  const reply = parseReply(text);
+  if (reply.failure !== undefined) throw new Error(`incomplete response: ${JSON.stringify(text.slice(0, 200))}`);
+  return { status: reply.status, headers: { ...reply.headers }, body: reply.body };
 }

@@ -1,0 +1,12 @@
+// A seeded random number generator for tests that must not flake.
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32), so that the noise tests never flake. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
