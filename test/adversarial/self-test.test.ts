@@ -179,3 +179,16 @@ describe('selfTest() reporting', () => {
     assert.deepEqual(after, before);
   });
 });
+
+describe('selfTest() on the example model server (the README\'s main job)', () => {
+  test('no route of examples/model-server is reachable without the token', async (t) => {
+    const { createApp } = await import('../../examples/model-server/app.js');
+    const { PUBLIC_PATHS } = await import('../../examples/model-server/routes-public.js');
+    const app = createApp({ argv: ['node', 'main', '--auth-bearer-token', TOKEN] });
+    const report = await selfTest(app, { public: [...PUBLIC_PATHS] });
+    t.diagnostic(formatSelfTestReport(report).split('\n')[0]!);
+    assert.ok(report.ok, formatSelfTestReport(report));
+    assert.ok(report.routes.length >= 6, `found only ${report.routes.join(', ')}`);
+    assert.deepEqual(report.unprobed, []);
+  });
+});
