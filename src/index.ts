@@ -2,6 +2,8 @@
 
 /** The one line: `app.use(bearerGuard())`. */
 export { bearerGuard, type BearerGuardMiddleware } from './middleware.js';
+/** `Expect: 100-continue` answered only after the guard let the request in. */
+export { deferContinue } from './expect-continue.js';
 /** For apps that already authenticate with passport. */
 export { createBearerStrategy, type BearerGuardStrategy, type BearerIdentity } from './strategy.js';
 /** For apps that compose their own configuration. */

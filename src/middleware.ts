@@ -1,5 +1,6 @@
 // bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { releaseContinue } from './expect-continue.js';
 import { DEFAULT_PUBLIC_PATHS, type BearerGuardOptions } from './options.js';
 import { createPublicMatcher, type RoutedRequest } from './public-paths.js';
 import { reportInternalError, createRequestCheck } from './request-check.js';
@@ -39,7 +40,8 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   const { logger } = check;
 
   if (check.authOff) {
-    return function bearerGuardMiddleware(_req, _res, next) {
+    return function bearerGuardMiddleware(req, res, next) {
+      releaseContinue(req, res);
       next();
     };
   }
@@ -53,6 +55,7 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
       return;
     }
     if (typeof verdict === 'number') {
+      releaseContinue(req, res);
       next();
       return;
     }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
 import type { BearerCheckOptions } from './options.js';
 import { createRequestCheck, reportInternalError, type RequestCheck } from './request-check.js';
+import { releaseContinue } from './expect-continue.js';
 import { sendFailure, sendInternalError } from './respond.js';
 import { CHECK_KEYS, validateOptions } from './validate-options.js';
 
@@ -66,6 +67,7 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {
     const check = this.check;
     if (check.authOff) {
+      if (req.res) releaseContinue(req, req.res);
       this.pass();
       return;
     }
@@ -79,6 +81,7 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
       return;
     }
     if (typeof verdict === 'number') {
+      if (req.res) releaseContinue(req, req.res);
       this.success({ name: verdict === 0 && check.tokenCount === 1 ? 'token' : `token[${verdict}]` });
       return;
     }

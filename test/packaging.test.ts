@@ -28,6 +28,7 @@ const PUBLIC_NAMES = [
   'Secret',
   'bearerGuard',
   'createBearerStrategy',
+  'deferContinue',
   'formatSelfTestReport',
   'loadAuthConfig',
   'selfTest',
