@@ -10,6 +10,8 @@ export interface RawReply {
   readonly headers: Readonly<Record<string, string>>;
   /** Body as latin1 text, de-chunked. */
   readonly body: string;
+  /** The whole response as received (interim responses included), as latin1 text. */
+  readonly raw: string;
   /** Set when no response came: `closed` (no bytes), `timeout`, or a socket error code. */
   readonly failure?: string;
 }
@@ -46,7 +48,7 @@ export function parseReply(raw: string, failure?: string): RawReply {
   let text = raw;
   for (;;) {
     const end = text.indexOf('\r\n\r\n');
-    if (end === -1) return { status: 0, headers: {}, body: '', failure: failure ?? (text === '' ? 'closed' : 'incomplete') };
+    if (end === -1) return { status: 0, headers: {}, body: '', raw, failure: failure ?? (text === '' ? 'closed' : 'incomplete') };
     const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
     const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(statusLine)?.[1] ?? 0);
     if (status >= 100 && status < 200 && status !== 101) {
@@ -62,7 +64,7 @@ export function parseReply(raw: string, failure?: string): RawReply {
     }
     let body = text.slice(end + 4);
     if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
-    return failure === undefined ? { status, headers, body } : { status, headers, body, failure };
+    return failure === undefined ? { status, headers, body, raw } : { status, headers, body, raw, failure };
   }
 }
 

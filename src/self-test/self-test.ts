@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { optionRangeError, optionTypeError } from '../errors.js';
 import { DEFAULT_PUBLIC_PATHS } from '../options.js';
 import { normalise } from '../public-paths.js';
+import { validateOptions } from '../validate-options.js';
 import { buildCorpus, serializeProbe, type Probe, type Seed } from './corpus.js';
 import { exchange, type RawReply } from './raw-client.js';
 import { concretePaths, instrumentRoutes } from './routes.js';
@@ -62,6 +63,8 @@ export interface SelfTestReport {
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
+const SELF_TEST_KEYS = ['public', 'paths', 'concurrency', 'timeoutMs'];
+
 /**
  * Starts `app` on an ephemeral 127.0.0.1 port, sends it the bypass corpus (thousands of requests,
  * none with a valid token: path spellings, methods, proxy headers, request-target forms, wrong
@@ -81,12 +84,10 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export async function selfTest(app: Listener, options: SelfTestOptions = {}): Promise<SelfTestReport> {
   if (typeof app !== 'function') throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', 'selfTest: app must be an Express app or a request listener function');
+  // The options object, unknown keys ("did you mean"), and `public` by bearerGuard's own rules.
+  validateOptions(options, SELF_TEST_KEYS, 'selfTest');
   const concurrency = positiveInt(options.concurrency, 8, 'concurrency');
   const timeoutMs = positiveInt(options.timeoutMs, 5000, 'timeoutMs');
-  const publicPaths = options.public ?? DEFAULT_PUBLIC_PATHS;
-  if (!Array.isArray(publicPaths) || !publicPaths.every((p) => typeof p === 'string' && p.startsWith('/'))) {
-    throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', 'selfTest: public must be an array of paths starting with "/"');
-  }
   const extra = options.paths ?? [];
   if (!Array.isArray(extra) || !extra.every((p) => typeof p === 'string' && p.startsWith('/'))) {
     throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', 'selfTest: paths must be an array of paths starting with "/"');
@@ -95,7 +96,8 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
   const settings = app as unknown as { get?(name: string): unknown };
   const caseSensitive = typeof settings.get === 'function' && settings.get('case sensitive routing') === true;
   const strict = typeof settings.get === 'function' && settings.get('strict routing') === true;
-  const isPublic = (path: string): boolean => publicPaths.some((p) => normalise(p, caseSensitive, strict) === normalise(path, caseSensitive, strict));
+  const publicSet = new Set((options.public ?? DEFAULT_PUBLIC_PATHS).map((p) => normalise(p, caseSensitive, strict)));
+  const isPublic = (path: string): boolean => publicSet.has(normalise(path, caseSensitive, strict));
 
   const hits = new Map<number, string[]>();
   const probe = instrumentRoutes(app, (req, route) => {

@@ -12,7 +12,8 @@ export interface PathSpelling {
   readonly path: string;
 }
 
-const utf8Bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+/** `s` as its UTF-8 bytes, one latin1 character per byte: how raw non-ASCII goes on the wire. */
+export const utf8Bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 const hex = (c: string, upper: boolean): string => {
   const h = c.charCodeAt(0).toString(16).padStart(2, '0');
   return `%${upper ? h.toUpperCase() : h}`;

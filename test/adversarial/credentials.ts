@@ -1,6 +1,7 @@
 // Credential variants built from the real token: near misses that must fail, and the few
 // spellings HTTP and RFC 6750 make equivalent to the valid header, which must pass.
 import { tokenElsewhere } from '../../src/self-test/corpus.js';
+import { utf8Bytes } from '../../src/self-test/spellings.js';
 import { TOKEN } from '../helpers/apps.js';
 
 export interface CredentialVariant {
@@ -17,7 +18,6 @@ export interface CredentialVariant {
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/';
 /** Deterministic b64token of length n (never the real token). */
 const filler = (n: number, seed: number): string => Array.from({ length: n }, (_, i) => B64[(i * 7 + seed * 13) % B64.length]).join('');
-const latin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 const flipCase = (s: string): string => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 
 /**
@@ -52,12 +52,12 @@ export function credentialVariants(token: string = TOKEN, maxLength = 4096): Cre
   // Scheme look-alikes and separators.
   for (const [name, value] of [
     ['Bearer2', `Bearer2 ${token}`], ['XBearer', `XBearer ${token}`], ['NotBearer', `NotBearer ${token}`], ['Bearer:', `Bearer: ${token}`],
-    ['Bearer=', `Bearer=${token}`], ['no separator', `Bearer${token}`], ['Cyrillic e', latin1(`B\u0435arer ${token}`)],
-    ['Cyrillic a', latin1(`Be\u0430rer ${token}`)], ['tab separator', `Bearer\t${token}`], ['NBSP separator', `Bearer\xa0${token}`],
+    ['Bearer=', `Bearer=${token}`], ['no separator', `Bearer${token}`], ['Cyrillic e', utf8Bytes(`B\u0435arer ${token}`)],
+    ['Cyrillic a', utf8Bytes(`Be\u0430rer ${token}`)], ['tab separator', `Bearer\t${token}`], ['NBSP separator', `Bearer\xa0${token}`],
     ['Basic', `Basic ${token}`], ['Token', `Token ${token}`], ['Basic base64', `Basic ${Buffer.from(`x:${token}`).toString('base64')}`],
     ['two tokens', `Bearer ${token} ${token}`], ['comma', `Bearer ${token},`], ['comma-joined', `Bearer ${token}, Bearer ${token}`],
     ['Basic then Bearer', `Basic eDp5, Bearer ${token}`], ['quoted', `Bearer "${token}"`], ['control byte', `Bearer ${token}\x01`],
-    ['latin1 byte', `Bearer ${token}\xe9`], ['UTF-8 bytes', `Bearer ${token}${latin1('é')}`], ['DEL', `Bearer ${token}\x7f`],
+    ['latin1 byte', `Bearer ${token}\xe9`], ['UTF-8 bytes', `Bearer ${token}${utf8Bytes('é')}`], ['DEL', `Bearer ${token}\x7f`],
     ['empty', ''], ['scheme only', 'Bearer'], ['scheme and space', 'Bearer '],
   ] as const) {
     auth(name, value);

@@ -167,6 +167,7 @@ describe('selfTest() reporting', () => {
     await assert.rejects(selfTest(express(), { concurrency: 0 }), { code: 'ERR_BEARER_GUARD_INVALID_OPTION', message: /concurrency/ });
     await assert.rejects(selfTest(express(), { public: ['v2/'] }), { code: 'ERR_BEARER_GUARD_INVALID_OPTION', message: /public/ });
     await assert.rejects(selfTest({} as never), { code: 'ERR_BEARER_GUARD_INVALID_OPTION', message: /app/ });
+    await assert.rejects(selfTest(express(), { publik: [] } as never), { code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /did you mean `public`/ });
   });
 
   test('leaves the app as it found it: handlers restored, nothing listening', async () => {

@@ -11,6 +11,7 @@
  * that is still writing can see EPIPE/ECONNRESET before it reads the 401 (docs/responses.md).
  */
 import { connect } from 'node:net';
+import { parseReply } from '../../../src/self-test/raw-client.js';
 import type { RawResponse } from '../../helpers/raw-http.js';
 
 export const ANNOUNCED = 10 * 1024 * 1024;
@@ -121,16 +122,8 @@ export function hostileUpload(port: number, path: string, spec: UploadSpec): Pro
   });
 }
 
-/** Parses one HTTP/1.1 response with a Content-Length body (what the guard sends). */
+/** Parses the response a connection received (undefined when there is none). */
 export function parse(text: string): RawResponse | undefined {
-  const end = text.indexOf('\r\n\r\n');
-  if (end === -1) return undefined;
-  const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-  }
-  const length = Number(headers['content-length'] ?? text.length);
-  return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(end + 4, end + 4 + length) };
+  const reply = parseReply(text);
+  return reply.status === 0 ? undefined : { status: reply.status, headers: { ...reply.headers }, body: reply.body, raw: reply.raw };
 }
