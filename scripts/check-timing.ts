@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { bearerGuard } from '../src/middleware.js';
-import { createRequestCheck } from '../src/request-check.js';
+import { bearerGuard } from '../src/middleware/bearer-guard.js';
+import { createRequestCheck } from '../src/request/authenticate.js';
 import { makeGroups, makeSecrets } from './timing/classes.js';
 import { comparePairs, formatClasses, formatPairs, verdict, type PairResult } from './timing/report.js';
 import { sample, type SamplerOptions } from './timing/sampler.js';

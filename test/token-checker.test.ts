@@ -1,7 +1,7 @@
 // The comparison does the same work whatever the candidate: one digest, one compare per token.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { constantTimeEqual, createTokenChecker, defaultPrimitives, type CheckerPrimitives } from '../src/token-checker.js';
+import { constantTimeEqual, createTokenChecker, defaultPrimitives, type CheckerPrimitives } from '../src/keys/digest.js';
 
 function counting(): CheckerPrimitives & { digests: number; compares: number; lengths: Set<number> } {
   const c = {

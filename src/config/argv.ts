@@ -1,5 +1,5 @@
 // Reads bearer-guard's own flags from an argv array, byte for byte (no number or dash mangling).
-import { BearerGuardConfigError } from '../errors.js';
+import { BearerGuardConfigError } from '../errors/startup.js';
 
 /** Values found on the command line. @internal */
 export interface ArgvValues {

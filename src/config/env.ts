@@ -1,6 +1,6 @@
 // Reads bearer-guard's env vars, each behind the configured prefix.
-import { BearerGuardConfigError } from '../errors.js';
-import { mayContainToken } from '../token-rules.js';
+import { BearerGuardConfigError } from '../errors/startup.js';
+import { mayContainToken } from '../safety/redact.js';
 
 /** Values found in the environment, and the variable names that messages use. @internal */
 export interface EnvValues {

@@ -1,9 +1,9 @@
 // Reads bearer-guard's keys from an INI file: [DEFAULT] or top level, nothing unknown.
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'ini';
-import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors.js';
-import { closest } from '../validate-options.js';
-import { fsReason, hidePath, UNSHOWN } from './token-file.js';
+import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
+import { closest } from './did-you-mean.js';
+import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
 
 /** What a config file said. @internal */
 export interface IniValues {

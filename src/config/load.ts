@@ -1,9 +1,9 @@
 // loadAuthConfig: argv > env > INI file > default, with token files and start-up checks.
-import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, type LoadAuthConfigOptions } from '../options.js';
-import { Secret } from '../secret.js';
-import { checkConfiguredToken } from '../token-rules.js';
-import { LOAD_KEYS, validateOptions } from '../validate-options.js';
+import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, type LoadAuthConfigOptions } from './options.js';
+import { Secret } from '../safety/secret.js';
+import { checkConfiguredToken } from './token-rules.js';
+import { LOAD_KEYS, validateOptions } from './validate-options.js';
 import { readArgv } from './argv.js';
 import { readEnv } from './env.js';
 import { readIniFile } from './ini-file.js';

@@ -2,10 +2,10 @@
 // a request without a valid token reached.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { optionRangeError, optionTypeError } from '../errors.js';
-import { DEFAULT_PUBLIC_PATHS } from '../options.js';
-import { normalise } from '../public-paths.js';
-import { validateOptions } from '../validate-options.js';
+import { optionRangeError, optionTypeError } from '../errors/startup.js';
+import { DEFAULT_PUBLIC_PATHS } from '../config/options.js';
+import { normalise } from '../request/public-paths.js';
+import { validateOptions } from '../config/validate-options.js';
 import { buildCorpus, serializeProbe, type Probe, type Seed } from './corpus.js';
 import { exchange, type RawReply } from './raw-client.js';
 import { concretePaths, instrumentRoutes } from './routes.js';

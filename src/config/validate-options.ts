@@ -1,7 +1,8 @@
 // Eager validation of the options objects, with fix-it messages naming the option.
-import { optionRangeError, optionTypeError } from './errors.js';
+import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import type { BearerGuardOptions } from './options.js';
-import { mayContainToken } from './token-rules.js';
+import { mayContainToken } from '../safety/redact.js';
+import { closest } from './did-you-mean.js';
 
 const FUNCTION_NAME = 'bearerGuard';
 
@@ -147,27 +148,4 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `a string of ${value.length} characters`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeOnly(value);
-}
-
-/** Closest known key by edit distance, if it is close enough to be a likely typo. @internal */
-export function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

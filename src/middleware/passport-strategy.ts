@@ -1,11 +1,12 @@
 // createBearerStrategy(): the same check as a passport strategy, for apps already on passport.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
-import type { BearerCheckOptions } from './options.js';
-import { createRequestCheck, reportInternalError, type RequestCheck } from './request-check.js';
+import type { BearerCheckOptions } from '../config/options.js';
+import { createRequestCheck, type RequestCheck } from '../request/authenticate.js';
+import { reportInternalError } from '../safety/internal-error.js';
 import { releaseContinue } from './expect-continue.js';
-import { sendFailure, sendInternalError } from './respond.js';
-import { CHECK_KEYS, validateOptions } from './validate-options.js';
+import { sendFailure, sendInternalError } from '../request/respond.js';
+import { CHECK_KEYS, validateOptions } from '../config/validate-options.js';
 
 /** What the strategy hands to passport as `req.user` on success. */
 export interface BearerIdentity {

@@ -1,6 +1,6 @@
 // Writes refusals: precomputed JSON bodies and challenges, no-store, and no reading of the body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidRequestError, InvalidTokenError, MissingTokenError, type BearerAuthError } from './failures.js';
+import { InvalidRequestError, InvalidTokenError, MissingTokenError, type BearerAuthError } from '../errors/refusals.js';
 
 /** A refusal with its response bytes computed once, at start-up. @internal */
 export interface PreparedFailure {

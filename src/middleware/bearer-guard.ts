@@ -1,11 +1,12 @@
 // bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { releaseContinue } from './expect-continue.js';
-import { DEFAULT_PUBLIC_PATHS, type BearerGuardOptions } from './options.js';
-import { createPublicMatcher, type RoutedRequest } from './public-paths.js';
-import { reportInternalError, createRequestCheck } from './request-check.js';
-import { sendFailure, sendInternalError } from './respond.js';
-import { GUARD_KEYS, validateOptions } from './validate-options.js';
+import { DEFAULT_PUBLIC_PATHS, type BearerGuardOptions } from '../config/options.js';
+import { createPublicMatcher, type RoutedRequest } from '../request/public-paths.js';
+import { createRequestCheck } from '../request/authenticate.js';
+import { reportInternalError } from '../safety/internal-error.js';
+import { sendFailure, sendInternalError } from '../request/respond.js';
+import { GUARD_KEYS, validateOptions } from '../config/validate-options.js';
 
 /**
  * The middleware `bearerGuard()` returns. Typed on Node's own request and response so that it
