@@ -1,0 +1,62 @@
+// Where keys live: the store interface the keyring is built from, and the in-memory store.
+import type { KeyEntry } from './types.js';
+
+/**
+ * A source of keys. The guard builds its in-memory keyring from {@link KeyStore.list} at start-up
+ * and again whenever the store signals a change; requests are answered from that keyring, never
+ * by asking the store. Implement it to back the keyring with your own database.
+ *
+ * @example
+ * ```ts
+ * const store: KeyStore = {
+ *   description: 'keys table',
+ *   list: async () => (await db.query('select * from api_keys')).rows,
+ *   subscribe: (listener) => { const t = setInterval(listener, 5000); return () => clearInterval(t); },
+ * };
+ * app.use(bearerGuard({ keyStore: store }));
+ * ```
+ */
+export interface KeyStore {
+  /** Names the store in messages, e.g. `keys file /etc/model/keys.json`. Never holds a secret. */
+  readonly description: string;
+  /**
+   * Every entry. Throw (or reject) when the store cannot be read or holds an invalid entry: the
+   * guard then keeps its last good keyring (or, at start-up, refuses to start).
+   */
+  list(): readonly KeyEntry[] | Promise<readonly KeyEntry[]>;
+  /**
+   * Calls `listener` whenever `list()` may now give something else. Optional: without it, keys
+   * change only through the middleware's `reload()`.
+   * @returns a function that stops the notifications
+   */
+  subscribe?(listener: () => void): () => void;
+}
+
+/** A store held in memory, for tests and for apps that build their keys in code. */
+export class MemoryKeyStore implements KeyStore {
+  readonly description = 'memory key store';
+  #entries: readonly KeyEntry[];
+  readonly #listeners = new Set<() => void>();
+
+  /** @param entries - the initial entries */
+  constructor(entries: readonly KeyEntry[] = []) {
+    this.#entries = Object.freeze([...entries]);
+  }
+
+  /** @returns the current entries */
+  list(): readonly KeyEntry[] {
+    return this.#entries;
+  }
+
+  /** Replaces every entry and notifies subscribers. */
+  set(entries: readonly KeyEntry[]): void {
+    this.#entries = Object.freeze([...entries]);
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** @returns a function that stops the notifications */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+}
