@@ -1,13 +1,14 @@
 // npm run check:timing: dudect-style Welch t-tests on the per-request token check, between classes of candidates.
 //
-// Imports src/ directly (no build): the per-request check, createRequestCheck().evaluate(), is internal
+// Imports src/ directly (no build): the per-request check, createAuthenticator().authenticate(), is internal
 // and not exported from dist/, and the working tree is what gets measured, so an edit to the
 // comparison is measured without a rebuild. tsx only strips the types: the timed JavaScript is the same.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bearerGuard } from '../src/middleware/bearer-guard.js';
-import { createRequestCheck } from '../src/request/authenticate.js';
+import { resolveCheckOptions } from '../src/config/resolve.js';
+import { createAuthenticator } from '../src/request/authenticate.js';
 import { makeGroups, makeSecrets } from './timing/classes.js';
 import { comparePairs, formatClasses, formatPairs, verdict, type PairResult } from './timing/report.js';
 import { sample, type SamplerOptions } from './timing/sampler.js';
@@ -70,8 +71,8 @@ function targetFor(secret: string, guard: boolean): Target {
     const next = (): void => undefined;
     return (req) => mw(req, res, next);
   }
-  const check = createRequestCheck({ token: secret, logger }, 'check:timing');
-  return (req) => check.evaluate(req);
+  const check = createAuthenticator(resolveCheckOptions({ token: secret, logger }, 'check:timing'));
+  return (req) => check.authenticate(req);
 }
 
 const o = options();
@@ -89,7 +90,7 @@ const run = (x: number): unknown => targets[Math.floor(x / R)]!(requests[x % R]!
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 console.log(
-  `check:timing: dudect-style Welch t-tests on ${o.guard ? 'bearerGuard() middleware with fake req/res' : 'createRequestCheck().evaluate(req): header parsing, SHA-256, compare'} (src/)`,
+  `check:timing: dudect-style Welch t-tests on ${o.guard ? 'bearerGuard() middleware with fake req/res' : 'createAuthenticator().authenticate(req): header parsing, SHA-256, map lookup'} (src/)`,
 );
 console.log(`node ${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`);
 console.log(

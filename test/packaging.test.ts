@@ -22,8 +22,12 @@ const TYPES = ['@types/express@5.0.6', '@types/node@20.19.0'];
 const PUBLIC_NAMES = [
   'BearerAuthError',
   'BearerGuardConfigError',
+  'BearerGuardError',
+  'InsufficientScopeError',
   'InvalidRequestError',
   'InvalidTokenError',
+  'KEY_FAMILIES',
+  'MemoryKeyStore',
   'MissingTokenError',
   'Secret',
   'bearerGuard',
@@ -31,6 +35,7 @@ const PUBLIC_NAMES = [
   'deferContinue',
   'formatSelfTestReport',
   'loadAuthConfig',
+  'requireScopes',
   'selfTest',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.

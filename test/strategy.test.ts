@@ -62,7 +62,7 @@ for (const { label, express } of MAJORS) {
     }
 
     test('success hands passport an identity without the token', () => {
-      assert.deepEqual(users.at(-1), { name: 'token' });
+      assert.deepEqual(users.at(-1), { id: 'token', name: 'token', family: 'service', scopes: ['*'], expiresAt: null });
       assert.ok(!inspect(users, { depth: 5 }).includes(TOKEN));
     });
   });

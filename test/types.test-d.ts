@@ -21,6 +21,7 @@ import {
 import type {
   AuthConfig,
   BearerFailureCode,
+  BearerFailureBody,
   BearerGuardErrorCode,
   BearerGuardMiddleware,
   BearerGuardOptions,
@@ -68,7 +69,7 @@ export function typeTests(): void {
   app.get('/v2/models/', passport.authenticate(createBearerStrategy(), { session: false }), (req, res) => {
     res.json({ user: req.user });
   });
-  const _identity: BearerIdentity = { name: 'token' };
+  const _identity: BearerIdentity = { id: 'token', name: 'token', family: 'service', scopes: ['*'], expiresAt: null };
   // @ts-expect-error -- the strategy has no `public`: route choice is the app's
   createBearerStrategy({ public: [] });
 
@@ -104,12 +105,12 @@ export function typeTests(): void {
   }
 
   // --- request failures ------------------------------------------------------------------
-  const _failure: Equal<BearerFailureCode, 'missing_token' | 'invalid_token' | 'invalid_request'> = true;
+  const _failure: Equal<BearerFailureCode, 'missing_token' | 'invalid_token' | 'invalid_request' | 'insufficient_scope'> = true;
   const _missing: Equal<MissingTokenError['code'], 'missing_token'> = true;
   const _invalid: Equal<InvalidTokenError['code'], 'invalid_token'> = true;
   const _request: Equal<InvalidRequestError['code'], 'invalid_request'> = true;
   const _body = new InvalidTokenError().body();
-  const _bodyType: Equal<typeof _body, { detail: string; error?: BearerFailureCode }> = true;
+  const _bodyType: Equal<typeof _body, BearerFailureBody> = true;
 
   return void asHandler;
 }
@@ -128,6 +129,7 @@ function describe(code: BearerGuardErrorCode): string {
     case 'ERR_BEARER_GUARD_TOKEN_REQUIRED':
     case 'ERR_BEARER_GUARD_TOKEN_FILE':
     case 'ERR_BEARER_GUARD_CONFIG_FILE':
+    case 'ERR_BEARER_GUARD_KEYS_FILE':
       return 'bad configuration';
     default: {
       const unreachable: never = code;

@@ -1,44 +1,55 @@
 // Reads bearer-guard's own flags from an argv array, byte for byte (no number or dash mangling).
 import { BearerGuardConfigError } from '../errors/startup.js';
+import { SETTINGS, type SettingKey } from './settings.js';
 
-/** Values found on the command line. @internal */
-export interface ArgvValues {
-  token?: string;
-  tokenFile?: string;
-  configFile?: string;
-  required?: boolean;
+/** What one source gave for the settings: a value, or the path of a file holding it. @internal */
+export interface SourceValues {
+  values: Partial<Record<SettingKey, string | boolean>>;
+  /** Paths from `<flag>-file` / `<env>_FILE` twins. */
+  files: Partial<Record<SettingKey, string>>;
 }
 
-const VALUE_FLAGS = {
-  '--auth-bearer-token': 'token',
-  '--auth-bearer-token-file': 'tokenFile',
-  '--config-file': 'configFile',
-} as const;
-type ValueFlag = keyof typeof VALUE_FLAGS;
+type Target = { key: SettingKey; twin: boolean; boolean: boolean };
+
+// Every flag spelling, derived from the settings table.
+const FLAGS: ReadonlyMap<string, Target> = new Map(
+  SETTINGS.flatMap((s): Array<[string, Target]> => [
+    [s.flag, { key: s.key, twin: false, boolean: s.type === 'boolean' }],
+    ...(s.fileTwin ? [[`${s.flag}-file`, { key: s.key, twin: true, boolean: false }] as [string, Target]] : []),
+  ]),
+);
 
 /**
- * Scans `argv` (shaped like `process.argv`: the first two entries are skipped) for
- * `--auth-bearer-token[=]`, `--auth-bearer-token-file[=]`, `--config-file[=]` and
- * `--auth-required[=true|false]`. Other arguments are left to the app. Parsing stops at `--`.
- * A value flag takes the next argument as is, even when it starts with `-` (but not `--`: that
- * is taken for a forgotten value; use `--flag=--value`). An empty value counts as unset.
+ * Scans `argv` (shaped like `process.argv`: the first two entries are skipped) for the flags of
+ * the settings table. Other arguments are left to the app. Parsing stops at `--`. A value flag
+ * takes the next argument as is, even when it starts with `-` (but not `--`: that is taken for a
+ * forgotten value; use `--flag=--value`). An empty value counts as unset. A boolean flag takes no
+ * value, or `=true` / `=false`.
  *
  * @throws BearerGuardConfigError for a flag without a value, a flag given twice, or a bad boolean
  * @internal
  */
-export function readArgv(argv: readonly string[]): ArgvValues {
-  const found: ArgvValues = {};
+export function readArgv(argv: readonly string[]): SourceValues {
+  const found: SourceValues = { values: {}, files: {} };
+  const seen = new Set<string>();
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') break;
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (name === '--auth-required') {
-      setOnce(found, 'required', eq === -1 ? true : parseFlagBoolean(arg.slice(eq + 1)), name);
+    const target = FLAGS.get(name);
+    if (target === undefined) continue;
+    const once = (): void => {
+      if (seen.has(name)) {
+        throw new BearerGuardConfigError('ERR_BEARER_GUARD_CONFLICTING_SOURCES', `${name} was given more than once; give it once`);
+      }
+      seen.add(name);
+    };
+    if (target.boolean) {
+      once();
+      found.values[target.key] = eq === -1 ? true : parseFlagBoolean(arg.slice(eq + 1), name);
       continue;
     }
-    if (!(name in VALUE_FLAGS)) continue;
-    const key = VALUE_FLAGS[name as ValueFlag];
     let value: string;
     if (eq !== -1) {
       value = arg.slice(eq + 1);
@@ -57,20 +68,14 @@ export function readArgv(argv: readonly string[]): ArgvValues {
     }
     // An empty value counts as unset, as it does for env vars and INI keys.
     if (value === '') continue;
-    setOnce(found, key, value, name);
+    once();
+    (target.twin ? found.files : found.values)[target.key] = value;
   }
   return found;
 }
 
-function setOnce<K extends keyof ArgvValues>(found: ArgvValues, key: K, value: ArgvValues[K], flag: string): void {
-  if (found[key] !== undefined) {
-    throw new BearerGuardConfigError('ERR_BEARER_GUARD_CONFLICTING_SOURCES', `${flag} was given more than once; give it once`);
-  }
-  found[key] = value;
-}
-
-function parseFlagBoolean(raw: string): boolean {
+function parseFlagBoolean(raw: string, name: string): boolean {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  throw new BearerGuardConfigError('ERR_BEARER_GUARD_INVALID_VALUE', '--auth-required takes no value, or =true or =false');
+  throw new BearerGuardConfigError('ERR_BEARER_GUARD_INVALID_VALUE', `${name} takes no value, or =true or =false`);
 }

@@ -1,47 +1,40 @@
 // Reads bearer-guard's env vars, each behind the configured prefix.
 import { BearerGuardConfigError } from '../errors/startup.js';
 import { mayContainToken } from '../safety/redact.js';
+import type { SourceValues } from './argv.js';
+import { SETTINGS, type SettingKey } from './settings.js';
 
 /** Values found in the environment, and the variable names that messages use. @internal */
-export interface EnvValues {
-  token?: string;
-  tokenFile?: string;
-  configFile?: string;
-  required?: boolean;
-  /** The names to show in messages (an envPrefix that looks like a token shows as `<envPrefix>`). */
-  names: { token: string; tokenFile: string; configFile: string; required: string };
+export interface EnvValues extends SourceValues {
+  /** Each setting's variable name as messages show it (`<envPrefix>` for a prefix that looks like a token). */
+  names: Record<SettingKey, string>;
+  /** The same for the `_FILE` twins. */
+  fileNames: Record<SettingKey, string>;
 }
 
-/** The four variable names behind `prefix`. */
-function namesFor(prefix: string): EnvValues['names'] {
-  return {
-    token: `${prefix}AUTH_BEARER_TOKEN`,
-    tokenFile: `${prefix}AUTH_BEARER_TOKEN_FILE`,
-    configFile: `${prefix}AUTH_CONFIG_FILE`,
-    required: `${prefix}AUTH_REQUIRED`,
-  };
+function namesFor(prefix: string, suffix: string): Record<SettingKey, string> {
+  return Object.fromEntries(SETTINGS.map((s) => [s.key, `${prefix}${s.env}${suffix}`])) as Record<SettingKey, string>;
 }
 
 /**
- * Reads `AUTH_BEARER_TOKEN`, `AUTH_BEARER_TOKEN_FILE`, `AUTH_CONFIG_FILE` and `AUTH_REQUIRED`
- * behind `prefix`. An empty variable counts as unset.
+ * Reads every setting's env var (and `_FILE` twin) behind `prefix`. An empty variable counts as unset.
  *
- * @throws BearerGuardConfigError when `AUTH_REQUIRED` is not a boolean
+ * @throws BearerGuardConfigError when a boolean variable is not a boolean
  * @internal
  */
 export function readEnv(env: Readonly<Record<string, string | undefined>>, prefix: string): EnvValues {
-  const names = namesFor(prefix);
   // Messages name the variables; a token pasted as the prefix must not come along with them.
-  const values: EnvValues = { names: mayContainToken(prefix) ? namesFor('<envPrefix>') : names };
-  const token = nonEmpty(env, names.token);
-  const tokenFile = nonEmpty(env, names.tokenFile);
-  const configFile = nonEmpty(env, names.configFile);
-  const required = nonEmpty(env, names.required);
-  if (token !== undefined) values.token = token;
-  if (tokenFile !== undefined) values.tokenFile = tokenFile;
-  if (configFile !== undefined) values.configFile = configFile;
-  if (required !== undefined) values.required = parseEnvBoolean(required, values.names.required);
-  return values;
+  const shown = mayContainToken(prefix) ? '<envPrefix>' : prefix;
+  const found: EnvValues = { values: {}, files: {}, names: namesFor(shown, ''), fileNames: namesFor(shown, '_FILE') };
+  for (const s of SETTINGS) {
+    const value = nonEmpty(env, `${prefix}${s.env}`);
+    if (value !== undefined) {
+      found.values[s.key] = s.type === 'boolean' ? parseEnvBoolean(value, found.names[s.key]) : value;
+    }
+    const file = s.fileTwin ? nonEmpty(env, `${prefix}${s.env}_FILE`) : undefined;
+    if (file !== undefined) found.files[s.key] = file;
+  }
+  return found;
 }
 
 function nonEmpty(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {

@@ -3,17 +3,17 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'ini';
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
 import { closest } from './did-you-mean.js';
+import { INI_KEYS, SETTINGS, type SettingKey } from './settings.js';
 import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
 
 /** What a config file said. @internal */
 export interface IniValues {
-  token?: string;
-  required?: boolean;
+  values: Partial<Record<SettingKey, string | boolean>>;
   warnings: BearerGuardWarning[];
 }
 
-/** The INI keys bearer-guard understands. @internal */
-export const INI_KEYS = ['auth_bearer_token', 'auth_required'] as const;
+const KNOWN = `known keys: ${INI_KEYS.join(', ')}`;
+const PUT_UNDER_DEFAULT = `put ${INI_KEYS.join(', ')} under [DEFAULT]`;
 
 /**
  * Reads and checks the config file. Keys may sit under `[DEFAULT]` or before any section.
@@ -48,24 +48,27 @@ export function readIniFile(path: string, source: string): IniValues {
     if (key === 'DEFAULT' && typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) assignKey(flat, k, v, fail);
     } else if (typeof value === 'object' && value !== null) {
-      fail('has a section other than [DEFAULT]; put auth_bearer_token and auth_required under [DEFAULT]');
+      fail(`has a section other than [DEFAULT]; ${PUT_UNDER_DEFAULT}`);
     } else {
       assignKey(flat, key, value, fail);
     }
   }
-  const result: IniValues = { warnings: [] };
-  const token = flat.auth_bearer_token;
-  // ini turns bare true/false into booleans; a token is text, so take them back as written.
-  // ini also keeps the quotes of a quoted value followed by a comment; quotes are never part of
-  // a valid token, so they are removed.
-  if (token !== undefined && token !== '') result.token = String(token).replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
-  const required = flat.auth_required;
-  if (required !== undefined && required !== '') {
-    if (required === true || required === 'true') result.required = true;
-    else if (required === false || required === 'false') result.required = false;
-    else fail('auth_required must be true or false');
+  const result: IniValues = { values: {}, warnings: [] };
+  for (const setting of SETTINGS) {
+    const raw = setting.ini === undefined ? undefined : flat[setting.ini];
+    if (raw === undefined || raw === '') continue;
+    if (setting.type === 'boolean') {
+      if (raw === true || raw === 'true') result.values[setting.key] = true;
+      else if (raw === false || raw === 'false') result.values[setting.key] = false;
+      else fail(`${setting.ini} must be true or false`);
+    } else {
+      // ini turns bare true/false into booleans; a value is text, so take them back as written.
+      // ini also keeps the quotes of a quoted value followed by a comment; quotes are never part
+      // of a valid token or sensible path, so they are removed.
+      result.values[setting.key] = String(raw).replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
+    }
   }
-  if (result.token !== undefined && process.platform !== 'win32') {
+  if (SETTINGS.some((x) => x.sensitive && result.values[x.key] !== undefined) && process.platform !== 'win32') {
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o077) !== 0) {
       result.warnings.push(
@@ -81,7 +84,7 @@ export function readIniFile(path: string, source: string): IniValues {
 
 function assignKey(flat: Record<string, unknown>, key: string, value: unknown, fail: (p: string) => never): void {
   // checkSyntax has already refused unknown keys; this guards keys that only ini's parse produces.
-  if (!(INI_KEYS as readonly string[]).includes(key)) fail(`has a key bearer-guard does not know (known keys: ${INI_KEYS.join(', ')})`);
+  if (!INI_KEYS.includes(key)) fail(`has a key bearer-guard does not know (${KNOWN})`);
   if (Object.hasOwn(flat, key)) fail(`${key} is set twice (at the top and under [DEFAULT]); keep one`);
   flat[key] = value;
 }
@@ -100,16 +103,16 @@ function checkSyntax(text: string, fail: (p: string) => never): void {
     const header = /^\[([^\]]*)\]$/.exec(line);
     if (header) {
       section = header[1]!;
-      if (section !== 'DEFAULT') fail(`${at} starts a section other than [DEFAULT]; put auth_bearer_token and auth_required under [DEFAULT]`);
+      if (section !== 'DEFAULT') fail(`${at} starts a section other than [DEFAULT]; ${PUT_UNDER_DEFAULT}`);
       return;
     }
     const eq = line.indexOf('=');
     if (eq <= 0) fail(`${at} is not "key = value" or "[section]"`);
     const name = line.slice(0, eq).trim();
-    if (!(INI_KEYS as readonly string[]).includes(name)) {
+    if (!INI_KEYS.includes(name)) {
       // Only a near miss of a known key is safe to name; anything else could be a secret.
       const hint = closest(name, INI_KEYS);
-      fail(`${at} has an unknown key${hint ? `; did you mean ${hint}?` : ''} (known keys: ${INI_KEYS.join(', ')})`);
+      fail(`${at} has an unknown key${hint ? `; did you mean ${hint}?` : ''} (${KNOWN})`);
     }
     const key = `${section}\u0000${name}`;
     if (seen.has(key)) fail(`${at} repeats a key already set on line ${seen.get(key)}; keep one`);

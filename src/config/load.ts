@@ -1,33 +1,42 @@
-// loadAuthConfig: argv > env > INI file > default, with token files and start-up checks.
+// loadAuthConfig: argv > env > INI file > option > default for every setting, with token files and start-up checks.
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, type LoadAuthConfigOptions } from './options.js';
 import { Secret } from '../safety/secret.js';
-import { checkConfiguredToken } from './token-rules.js';
-import { LOAD_KEYS, validateOptions } from './validate-options.js';
 import { readArgv } from './argv.js';
 import { readEnv } from './env.js';
 import { readIniFile } from './ini-file.js';
-import { mergeLayers, type Layer } from './schema.js';
+import type { LoadAuthConfigOptions } from './options.js';
+import { resolveLoadOptions, type ResolvedLoadOptions } from './resolve.js';
+import { layerOf, mergeLayers, type Layer } from './schema.js';
+import { SETTINGS, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
+import { FileKeyStore } from '../keys/file-store.js';
+import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
 
-/** The loaded configuration. Printing, inspecting or serialising it never shows the token. */
+/** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
 export interface AuthConfig {
-  /** The token, wrapped so that it never prints; `undefined` when none is configured (auth off). */
+  /** The single token, wrapped so that it never prints; `undefined` when none is configured. */
   readonly token: Secret | undefined;
-  /** Where the token came from, e.g. `--auth-bearer-token` or `env DEEPAAS_AUTH_BEARER_TOKEN`. */
+  /** The single token given as `sha256:<hex>` (`--auth-bearer-token-sha256`), wrapped likewise. */
+  readonly tokenSha256: Secret | undefined;
+  /** Where the token (or its digest) came from, e.g. `--auth-bearer-token` or `env DEEPAAS_AUTH_BEARER_TOKEN`. */
   readonly tokenSource: string | undefined;
-  /** Whether some source demanded a token (it is then present: otherwise loading throws). */
+  /** The keys file of named keys, if any. */
+  readonly keysFile: string | undefined;
+  /** Whether some source demanded a token or keys (they are then present: otherwise loading throws). */
   readonly required: boolean;
   /** The config file that was read, if any. */
   readonly configFile: string | undefined;
+  /** Where each setting came from, by INI-style name (`auth_keys_file`: `env AUTH_KEYS_FILE`); set ones only. */
+  readonly sources: Readonly<Record<string, string>>;
   /** Start-up warnings for an operator (auth off, weak token, readable config file). */
   readonly warnings: readonly BearerGuardWarning[];
 }
 
 /**
- * Loads the token the way `bearerGuard()` does: `--auth-bearer-token` / `--auth-bearer-token-file`,
- * then `AUTH_BEARER_TOKEN` / `AUTH_BEARER_TOKEN_FILE`, then `auth_bearer_token` in the INI file
- * named by `--config-file`, `AUTH_CONFIG_FILE` or `configFile`. Empty values count as unset.
+ * Loads the configuration the way `bearerGuard()` does. Each setting of the table (token, its
+ * SHA-256, keys file, config file, required) is read from its flag, then its env var, then its
+ * INI key in the file named by `--config-file`, `AUTH_CONFIG_FILE` or `configFile`. Empty values
+ * count as unset.
  *
  * @param options - sources to read instead of the process's own
  * @returns the configuration; its `token` is a {@link Secret}
@@ -39,70 +48,113 @@ export interface AuthConfig {
  * ```
  */
 export function loadAuthConfig(options?: LoadAuthConfigOptions): AuthConfig {
-  const o = validateOptions(options, LOAD_KEYS, 'loadAuthConfig');
-  const prefix = o.envPrefix ?? '';
-  const maxLength = o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
-  const args = readArgv(o.argv ?? process.argv);
-  const env = readEnv(o.env ?? process.env, prefix);
-  const warnings: BearerGuardWarning[] = [];
+  return loadConfig(resolveLoadOptions(options, 'loadAuthConfig'));
+}
 
-  if (args.token !== undefined && args.tokenFile !== undefined) {
+/** {@link loadAuthConfig} on options already resolved. @internal */
+export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
+  const args = readArgv(o.argv);
+  const env = readEnv(o.env, o.envPrefix);
+  const warnings: BearerGuardWarning[] = [];
+  const sources: Record<string, string> = {};
+
+  if (args.values.token !== undefined && args.files.token !== undefined) {
     throw conflict('--auth-bearer-token and --auth-bearer-token-file were both given; give one');
   }
-  if (env.token !== undefined && env.tokenFile !== undefined) {
-    throw conflict(`env ${env.names.token} and ${env.names.tokenFile} are both set; set one`);
+  if (env.values.token !== undefined && env.files.token !== undefined) {
+    throw conflict(`env ${env.names.token} and ${env.fileNames.token} are both set; set one`);
   }
 
   const [configFile, configSource] =
-    args.configFile !== undefined ? [args.configFile, '--config-file']
-    : env.configFile !== undefined ? [env.configFile, `env ${env.names.configFile}`]
+    typeof args.values.configFile === 'string' ? [args.values.configFile, '--config-file']
+    : typeof env.values.configFile === 'string' ? [env.values.configFile, `env ${env.names.configFile}`]
     : o.configFile !== undefined ? [o.configFile, 'the configFile option']
     : [undefined, undefined];
   const ini = configFile !== undefined ? readIniFile(configFile, configSource!) : undefined;
+  if (configFile !== undefined) sources.auth_config_file = configSource!;
 
+  // The single token: the highest level that gives it (as a value, a file, or a digest) wins.
   // Token files are read only when they win, so a stale lower-precedence path is harmless.
-  const candidates: Array<[source: string, read: () => string] | false> = [
-    args.token !== undefined && ['--auth-bearer-token', () => args.token!],
-    args.tokenFile !== undefined && [`--auth-bearer-token-file (${args.tokenFile})`, () => readTokenFile(args.tokenFile!, '--auth-bearer-token-file')],
-    env.token !== undefined && [`env ${env.names.token}`, () => env.token!],
-    env.tokenFile !== undefined && [`env ${env.names.tokenFile} (${env.tokenFile})`, () => readTokenFile(env.tokenFile!, `env ${env.names.tokenFile}`)],
-    ini?.token !== undefined && [`config file ${configFile}`, () => ini.token!],
+  const flagOf = (key: SettingKey): string => SETTINGS.find((s) => s.key === key)!.flag;
+  const levels = [
+    { token: args.values.token, file: args.files.token, digest: args.values.tokenSha256, name: (k: SettingKey, file = false) => `${flagOf(k)}${file ? '-file' : ''}` },
+    { token: env.values.token, file: env.files.token, digest: env.values.tokenSha256, name: (k: SettingKey, file = false) => `env ${file ? env.fileNames[k] : env.names[k]}` },
+    { token: ini?.values.token, file: undefined, digest: ini?.values.tokenSha256, name: () => `config file ${configFile}` },
   ];
-  const winner = candidates.find((c) => c !== false) || undefined;
-  const tokenValue = winner?.[1]();
-  const tokenSource = winner?.[0];
+  let token: { value: string; source: string } | undefined;
+  let digest: { value: string; source: string } | undefined;
+  for (const level of levels) {
+    const plain = level.token !== undefined || level.file !== undefined;
+    if (plain && level.digest !== undefined) {
+      throw conflict(`${level.name(level.token !== undefined ? 'token' : 'token', level.token === undefined)} and ${level.name('tokenSha256')} both give the token; give one`);
+    }
+    if (typeof level.token === 'string') token = { value: level.token, source: level.name('token') };
+    else if (level.file !== undefined) {
+      const source = level.name('token', true);
+      token = { value: readTokenFile(level.file, source), source: `${source} (${level.file})` };
+    } else if (typeof level.digest === 'string') digest = { value: level.digest, source: level.name('tokenSha256') };
+    if (token || digest) break;
+  }
 
   const layers: Layer[] = [];
-  if (ini?.required !== undefined) layers.push({ auth_required: ini.required });
-  if (env.required !== undefined) layers.push({ auth_required: env.required });
-  if (args.required !== undefined) layers.push({ auth_required: args.required });
-  if (tokenValue !== undefined) layers.push({ auth_bearer_token: tokenValue });
+  if (o.keysFile !== undefined) layers.push({ auth_keys_file: o.keysFile });
+  for (const [values, where] of [[ini?.values, (k: SettingKey) => `config file ${configFile}` + (k ? '' : '')], [env.values, (k: SettingKey) => `env ${env.names[k]}`], [args.values, flagOf]] as const) {
+    if (values === undefined) continue;
+    const { token: _t, tokenSha256: _d, configFile: _c, ...rest } = values;
+    layers.push(layerOf(rest));
+    for (const key of Object.keys(rest) as SettingKey[]) sources[SETTINGS.find((s) => s.key === key)!.name] = where(key);
+  }
+  if (o.keysFile !== undefined && sources.auth_keys_file === undefined) sources.auth_keys_file = 'the keysFile option';
+  if (token) layers.push({ auth_bearer_token: token.value });
+  if (digest) layers.push({ auth_bearer_token_sha256: digest.value });
   const merged = mergeLayers(layers);
   // Any source may demand a token; none can waive the demand of another.
-  const required = o.required === true || args.required === true || env.required === true || ini?.required === true || merged.required;
+  const required = o.required || args.values.required === true || env.values.required === true || ini?.values.required === true || merged.required;
 
   if (ini !== undefined) warnings.push(...ini.warnings);
-  let token: Secret | undefined;
-  if (merged.token !== '') {
-    const weak = checkConfiguredToken(merged.token, tokenSource!, maxLength, (code, message) => new BearerGuardConfigError(code, message));
+  const tokenSource = token?.source ?? digest?.source;
+  if (tokenSource !== undefined) sources[token ? 'auth_bearer_token' : 'auth_bearer_token_sha256'] = tokenSource;
+  if (token) {
+    const weak = checkConfiguredToken(merged.token, token.source, o.maxTokenLength, (code, message) => new BearerGuardConfigError(code, message));
     if (weak) warnings.push(weak);
-    token = new Secret(merged.token);
-  } else if (required) {
-    throw new BearerGuardConfigError(
-      'ERR_BEARER_GUARD_TOKEN_REQUIRED',
-      `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.names.tokenFile}, or auth_bearer_token under [DEFAULT] in the config file`,
-    );
-  } else {
+  }
+  if (digest) checkConfiguredDigest(merged.tokenSha256, digest.source);
+  const keysFile = merged.keysFile === '' ? undefined : merged.keysFile;
+  // Read and validated now, so a bad keys file stops start-up with its problem (and `config check` sees it).
+  if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
+  if (!token && !digest && keysFile === undefined && !o.otherKeys) {
+    if (required) {
+      throw new BearerGuardConfigError(
+        'ERR_BEARER_GUARD_TOKEN_REQUIRED',
+        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in the config file (or name a keys file with --auth-keys-file)`,
+      );
+    }
     warnings.push(
       warning(
         'W_BEARER_GUARD_AUTH_OFF',
-        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.names.tokenFile}, or auth_bearer_token in a config file (add --auth-required to refuse to start without one)`,
+        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token in a config file, or name a keys file with --auth-keys-file (add --auth-required to refuse to start without one)`,
       ),
     );
   }
-  return Object.freeze({ token, tokenSource, required, configFile, warnings: Object.freeze(warnings) });
+  return Object.freeze({
+    token: token ? new Secret(merged.token) : undefined,
+    tokenSha256: digest ? new Secret(merged.tokenSha256.toLowerCase()) : undefined,
+    tokenSource,
+    keysFile,
+    required,
+    configFile,
+    sources: Object.freeze(sources),
+    warnings: Object.freeze(warnings),
+  });
 }
 
 function conflict(message: string): BearerGuardConfigError {
   return new BearerGuardConfigError('ERR_BEARER_GUARD_CONFLICTING_SOURCES', message);
+}
+
+/** Reads and validates a keys file; returns its warnings. @internal */
+export function checkKeysFile(path: string): BearerGuardWarning[] {
+  const store = new FileKeyStore(path);
+  store.list();
+  return store.warnings();
 }

@@ -1,4 +1,9 @@
 // The options types of the public surface, with their defaults.
+import type { AuditSink } from '../audit/event.js';
+import type { AuthIdentity } from '../keys/principal.js';
+import type { KeyStore } from '../keys/store.js';
+import type { KeyFamily } from '../keys/types.js';
+import type { IncomingMessage } from 'node:http';
 
 /** Where bearer-guard writes its start-up warnings and internal-error reports. */
 export interface BearerGuardLogger {
@@ -45,6 +50,13 @@ export interface LoadAuthConfigOptions {
    * @defaultValue `4096`
    */
   maxTokenLength?: number | undefined;
+  /**
+   * The keys file of named keys (JSON, see docs/keys.md), used when neither `--auth-keys-file`,
+   * the `AUTH_KEYS_FILE` env var nor the INI key `auth_keys_file` names one. The file is watched:
+   * changes apply without a restart.
+   * @defaultValue none
+   */
+  keysFile?: string | undefined;
 }
 
 /** Options of `createBearerStrategy()`: the token sources plus how failures look. */
@@ -67,6 +79,32 @@ export interface BearerCheckOptions extends LoadAuthConfigOptions {
    * @defaultValue `console`
    */
   logger?: BearerGuardLogger | undefined;
+  /**
+   * Your own key store (a database, say) instead of a keys file. The keyring is built from its
+   * `list()` and rebuilt when it signals a change. Not together with a keys file.
+   * @defaultValue none
+   */
+  keyStore?: KeyStore | undefined;
+  /**
+   * The key families this guard accepts. `enroll` is never accepted on a guarded route.
+   * @defaultValue `["user", "service", "agent"]`
+   */
+  families?: readonly Exclude<KeyFamily, 'enroll'>[] | undefined;
+  /**
+   * Escape hatch for tokens the keyring does not hold (OAuth token introspection, say): called
+   * only after the keyring found nothing, with the token and the request. Resolve to an identity
+   * to accept, or `null` to refuse with `invalid_token`. Its identity goes through the same family
+   * and scope checks. A throw or rejection is a 500. Its timing is your responsibility.
+   * @defaultValue none
+   */
+  verify?: ((token: string, req: IncomingMessage) => Promise<AuthIdentity | null> | AuthIdentity | null) | undefined;
+  /**
+   * Receives one event per decision on a non-public request (see `AuditEvent`): a function,
+   * or a pino-compatible logger (`info` for allow, `warn` for deny). Events never hold a token,
+   * a digest, the Authorization header or the query string. A throwing sink changes nothing.
+   * @defaultValue none
+   */
+  audit?: AuditSink | undefined;
 }
 
 /** Options of `bearerGuard()`. Every field is optional; `undefined` counts as absent. */
@@ -88,3 +126,5 @@ export const DEFAULT_REALM = 'api';
 export const DEFAULT_MAX_TOKEN_LENGTH = 4096;
 /** Tokens shorter than this start with a warning. @internal */
 export const WEAK_TOKEN_LENGTH = 32;
+/** Default of {@link BearerCheckOptions.families}. @internal */
+export const DEFAULT_FAMILIES: readonly KeyFamily[] = Object.freeze(['user', 'service', 'agent']);

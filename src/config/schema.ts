@@ -1,10 +1,30 @@
-// The convict schema: one private instance per load, fed the layers in precedence order.
+// The convict schema, derived from the settings table: one private instance per load, fed the layers in order.
 import convict from 'convict';
+import { SETTINGS, type SettingKey } from './settings.js';
 
-/** One layer of settings, as the INI keys name them. @internal */
-export interface Layer {
-  auth_bearer_token?: string;
-  auth_required?: boolean;
+/** One layer of settings, keyed by the settings' INI-style names. @internal */
+export type Layer = Partial<Record<string, string | boolean>>;
+
+/** The merged settings: '' for an unset text setting. @internal */
+export type Merged = { [K in SettingKey]: K extends 'required' ? boolean : string };
+
+const SCHEMA = Object.fromEntries(
+  SETTINGS.map((s) => [
+    s.name,
+    s.type === 'boolean'
+      ? { doc: s.doc, format: Boolean, default: false }
+      : { doc: s.doc, format: String, default: '', sensitive: s.sensitive },
+  ]),
+);
+
+/** A layer from one source's values, under the settings' names. @internal */
+export function layerOf(values: Partial<Record<SettingKey, string | boolean>>): Layer {
+  const layer: Layer = {};
+  for (const s of SETTINGS) {
+    const v = values[s.key];
+    if (v !== undefined) layer[s.name] = v;
+  }
+  return layer;
 }
 
 /**
@@ -13,27 +33,11 @@ export interface Layer {
  * sources are read by argv.ts, env.ts and ini-file.ts and handed over here.
  *
  * @param layers - from lowest to highest precedence
- * @returns the merged token ('' when unset) and required flag
  * @internal
  */
-export function mergeLayers(layers: readonly Layer[]): { token: string; required: boolean } {
-  const config = convict(
-    {
-      auth_bearer_token: {
-        doc: 'Bearer token that protected routes require; empty turns auth off.',
-        format: String,
-        default: '',
-        sensitive: true,
-      },
-      auth_required: {
-        doc: 'Refuse to start without a token.',
-        format: Boolean,
-        default: false,
-      },
-    },
-    { args: [], env: {} },
-  );
+export function mergeLayers(layers: readonly Layer[]): Merged {
+  const config = convict(SCHEMA as convict.Schema<Record<string, unknown>>, { args: [], env: {} });
   for (const layer of layers) config.load(layer);
   config.validate({ allowed: 'strict' });
-  return { token: config.get('auth_bearer_token'), required: config.get('auth_required') };
+  return Object.fromEntries(SETTINGS.map((s) => [s.key, config.get(s.name)])) as Merged;
 }

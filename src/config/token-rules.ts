@@ -1,6 +1,7 @@
 // Start-up rules for a configured token: it must be able to match, and should be strong.
+import { BearerGuardConfigError, warning, type BearerGuardErrorCode, type BearerGuardWarning } from '../errors/startup.js';
+import { isStoredDigest } from '../keys/digest.js';
 import { isB64Token } from '../request/read-credentials.js';
-import { warning, type BearerGuardErrorCode, type BearerGuardWarning } from '../errors/startup.js';
 import { WEAK_TOKEN_LENGTH } from './options.js';
 
 const HOW_TO_GENERATE =
@@ -45,4 +46,18 @@ export function checkConfiguredToken(
     );
   }
   return undefined;
+}
+
+/**
+ * Throws unless a configured token digest is `sha256:` and 64 hex digits. The message names the
+ * source, never the value.
+ * @internal
+ */
+export function checkConfiguredDigest(value: string, source: string): void {
+  if (!isStoredDigest(value)) {
+    throw new BearerGuardConfigError(
+      'ERR_BEARER_GUARD_TOKEN_INVALID',
+      `the token digest from ${source} must be sha256: followed by 64 hex digits; make one with: bearer-guard token hash < token.txt`,
+    );
+  }
 }

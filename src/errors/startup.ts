@@ -1,4 +1,5 @@
 // Start-up errors and warnings: typed, coded, and never carrying a token's value.
+import { BearerGuardError } from './base.js';
 
 /**
  * Every `code` that bearer-guard puts on an error it throws at start-up.
@@ -14,13 +15,15 @@ export type BearerGuardErrorCode =
   | 'ERR_BEARER_GUARD_TOKEN_INVALID'
   | 'ERR_BEARER_GUARD_TOKEN_REQUIRED'
   | 'ERR_BEARER_GUARD_TOKEN_FILE'
-  | 'ERR_BEARER_GUARD_CONFIG_FILE';
+  | 'ERR_BEARER_GUARD_CONFIG_FILE'
+  | 'ERR_BEARER_GUARD_KEYS_FILE';
 
 /** Every `code` of a start-up warning (see {@link BearerGuardWarning}). */
 export type BearerGuardWarningCode =
   | 'W_BEARER_GUARD_AUTH_OFF'
   | 'W_BEARER_GUARD_WEAK_TOKEN'
-  | 'W_BEARER_GUARD_CONFIG_FILE_MODE';
+  | 'W_BEARER_GUARD_CONFIG_FILE_MODE'
+  | 'W_BEARER_GUARD_KEYS_FILE_MODE';
 
 /** A start-up warning: something works, but an operator should fix it. */
 export interface BearerGuardWarning {
@@ -34,7 +37,7 @@ export interface BearerGuardWarning {
  * A configuration problem found while loading the token (bad flag, env var, file or INI key).
  * Its message names the source (flag, env var name, file path) and never the value.
  */
-export class BearerGuardConfigError extends Error {
+export class BearerGuardConfigError extends BearerGuardError {
   /** Stable identifier, see {@link BearerGuardErrorCode}. */
   readonly code: BearerGuardErrorCode;
 

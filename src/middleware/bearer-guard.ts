@@ -1,27 +1,38 @@
-// bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list.
+// bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list and a live keyring.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { releaseContinue } from './expect-continue.js';
-import { DEFAULT_PUBLIC_PATHS, type BearerGuardOptions } from '../config/options.js';
+import type { BearerGuardOptions } from '../config/options.js';
+import { resolveGuardOptions } from '../config/resolve.js';
+import type { KeyringChange } from '../keys/keyring.js';
+import { createAuthenticator } from '../request/authenticate.js';
+import { markAuthOff } from '../request/context.js';
 import { createPublicMatcher, type RoutedRequest } from '../request/public-paths.js';
-import { createRequestCheck } from '../request/authenticate.js';
-import { reportInternalError } from '../safety/internal-error.js';
-import { sendFailure, sendInternalError } from '../request/respond.js';
-import { GUARD_KEYS, validateOptions } from '../config/validate-options.js';
+import { authenticateAndSettle } from '../request/settle.js';
+import { releaseContinue } from './expect-continue.js';
 
 /**
  * The middleware `bearerGuard()` returns. Typed on Node's own request and response so that it
  * fits `app.use()` of Express 4 and 5 without dragging Express's types into yours.
  */
-export type BearerGuardMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+export interface BearerGuardMiddleware {
+  (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
+  /**
+   * Re-reads the keys file (or key store) now and swaps the keyring in whole. A file that fails
+   * validation keeps the previous keyring in force, and the promise rejects with the problem.
+   * @returns what changed, by key id
+   */
+  reload(): Promise<KeyringChange>;
+  /** Stops watching the keys file, so that nothing keeps the process alive. */
+  close(): void;
+}
 
 /**
- * Protects every route of an Express app with a bearer token, except the `public` paths.
- * Mount it before body parsers and routes. With no options, the token is loaded from
- * `process.argv` and `process.env` (see {@link loadAuthConfig}); with no token anywhere, auth is
- * off and a warning says so.
+ * Protects every route of an Express app with a bearer token or named keys, except the `public`
+ * paths. Mount it before body parsers and routes. With no options, the configuration is loaded
+ * from `process.argv` and `process.env` (see {@link loadAuthConfig}); with nothing configured
+ * anywhere, auth is off and a warning says so. After it, `req.auth` says who is calling.
  *
  * @param options - see {@link BearerGuardOptions}; all optional
- * @returns the middleware
+ * @returns the middleware, with `reload()` and `close()`
  * @throws TypeError or RangeError for bad options, BearerGuardConfigError for bad configuration;
  *   each has an `ERR_BEARER_GUARD_*` code and names the option or source, never a token
  * @example
@@ -34,32 +45,32 @@ export type BearerGuardMiddleware = (req: IncomingMessage, res: ServerResponse, 
  */
 export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware {
   // Also catches app.use(bearerGuard): Express then calls us with (req, res, next).
-  const o = validateOptions(options, GUARD_KEYS);
-  const check = createRequestCheck(o, 'bearerGuard');
-  // The defaults name the app's own "/" and "/v2/": they open nothing under a mount path.
-  const isPublic = createPublicMatcher(o.public ?? DEFAULT_PUBLIC_PATHS, o.public === undefined);
-  const { logger } = check;
+  const o = resolveGuardOptions(options, 'bearerGuard');
+  const auth = createAuthenticator(o);
+  const isPublic = createPublicMatcher(o.public, o.publicRootOnly);
+  const controls = { reload: auth.reload, close: auth.close };
 
-  if (check.authOff) {
-    return function bearerGuardMiddleware(req, res, next) {
+  if (auth.mode === 'off') {
+    return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
+      markAuthOff(req);
       releaseContinue(req, res);
       next();
-    };
+    }, controls);
   }
-  return function bearerGuardMiddleware(req, res, next) {
-    let verdict;
+  return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
+    let open: boolean;
     try {
-      verdict = isPublic(req as RoutedRequest) ? 0 : check.evaluate(req);
+      open = isPublic(req as RoutedRequest);
     } catch (err) {
-      reportInternalError(logger, err);
-      sendInternalError(req, res);
+      // A request whose path cannot even be read is settled like any failed check: 500.
+      authenticateAndSettle({ ...auth, authenticate: () => { throw err; } }, req, res, next);
       return;
     }
-    if (typeof verdict === 'number') {
+    if (open) {
       releaseContinue(req, res);
       next();
       return;
     }
-    sendFailure(req, res, verdict);
-  };
+    authenticateAndSettle(auth, req, res, next as () => void);
+  }, controls);
 }

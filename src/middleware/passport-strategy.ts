@@ -2,17 +2,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
 import type { BearerCheckOptions } from '../config/options.js';
-import { createRequestCheck, type RequestCheck } from '../request/authenticate.js';
-import { reportInternalError } from '../safety/internal-error.js';
+import { resolveCheckOptions } from '../config/resolve.js';
+import type { BearerAuth } from '../keys/principal.js';
+import { createAuthenticator, type Authenticator } from '../request/authenticate.js';
+import { markAuthOff } from '../request/context.js';
+import { authenticateAndSettle, type AuthedRequest } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
-import { sendFailure, sendInternalError } from '../request/respond.js';
-import { CHECK_KEYS, validateOptions } from '../config/validate-options.js';
 
-/** What the strategy hands to passport as `req.user` on success. */
-export interface BearerIdentity {
-  /** `"token"` when one token is accepted; `"token[i]"` for entry i when `token` lists several. */
-  readonly name: string;
-}
+/** What the strategy hands to passport as `req.user` on success: the same object as `req.auth`. */
+export type BearerIdentity = BearerAuth;
 
 /**
  * The strategy `createBearerStrategy()` returns: a passport strategy named `bearer`.
@@ -46,48 +44,34 @@ interface PassportActions {
  * ```
  */
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
-  const o = validateOptions(options, CHECK_KEYS, 'createBearerStrategy');
-  const check = createRequestCheck(o, 'createBearerStrategy');
-  return new GuardStrategy(check);
+  return new GuardStrategy(createAuthenticator(resolveCheckOptions(options, 'createBearerStrategy')));
 }
 
 // passport-http-bearer's verify callback; never called, since authenticate() is replaced.
 const unusedVerify = (_token: string, done: (error: unknown, user?: unknown) => void): void => done(null, false);
 
 class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements BearerGuardStrategy {
-  declare private readonly check: RequestCheck;
+  declare private readonly auth: Authenticator;
 
-  constructor(check: RequestCheck) {
+  constructor(auth: Authenticator) {
     // passport-http-bearer's own header parsing and verify callback are bypassed by authenticate().
     super(unusedVerify);
     // Not a #private field: passport calls authenticate() on Object.create(strategy), which has
     // no private slots. Non-enumerable keeps inspection short (it holds digests, never tokens).
-    Object.defineProperty(this, 'check', { value: check, enumerable: false });
+    Object.defineProperty(this, 'auth', { value: auth, enumerable: false });
   }
 
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {
-    const check = this.check;
-    if (check.authOff) {
+    if (this.auth.mode === 'off') {
+      markAuthOff(req);
       if (req.res) releaseContinue(req, req.res);
       this.pass();
       return;
     }
-    let verdict;
-    try {
-      verdict = check.evaluate(req);
-    } catch (err) {
-      reportInternalError(check.logger, err);
-      if (req.res) sendInternalError(req, req.res);
-      else this.error(new Error('bearer-guard: error inside the token check'));
-      return;
-    }
-    if (typeof verdict === 'number') {
-      if (req.res) releaseContinue(req, req.res);
-      this.success({ name: verdict === 0 && check.tokenCount === 1 ? 'token' : `token[${verdict}]` });
-      return;
-    }
-    // Answer like bearerGuard (JSON body) rather than passport's text "Unauthorized".
-    if (req.res) sendFailure(req, req.res, verdict);
-    else this.fail(verdict.challenge, verdict.status);
+    // Answers refusals like bearerGuard (JSON body) rather than passport's text "Unauthorized".
+    authenticateAndSettle(this.auth, req, req.res, () => this.success((req as AuthedRequest).auth!), {
+      refuse: (challenge, status) => this.fail(challenge, status),
+      fail: () => this.error(new Error('bearer-guard: error inside the token check')),
+    });
   }
 }

@@ -1,84 +1,139 @@
-// The check shared by the middleware and the passport strategy: options -> a per-request verdict.
+// Authenticate: the token from the header -> the key's principal, or the refusal (with verify() as the fallback).
 import type { IncomingMessage } from 'node:http';
-import { loadAuthConfig } from '../config/load.js';
-import { optionRangeError, type BearerGuardWarning } from '../errors/startup.js';
-import { HeaderProblem, readBearerToken } from './read-credentials.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, DEFAULT_REALM, type BearerCheckOptions, type BearerGuardLogger } from '../config/options.js';
-import { prepareFailures, type PreparedFailure } from './respond.js';
-import { createTokenChecker } from '../keys/digest.js';
+import { checkKeysFile, loadConfig } from '../config/load.js';
+import type { BearerGuardLogger } from '../config/options.js';
+import type { ResolvedCheckOptions } from '../config/resolve.js';
 import { checkConfiguredToken } from '../config/token-rules.js';
+import { optionRangeError, type BearerGuardWarning } from '../errors/startup.js';
+import { hasValidChecksum, looksLikeKeyToken } from '../keys/format.js';
+import { FileKeyStore } from '../keys/file-store.js';
+import type { KeyRecord, KeyringChange, LegacyKey } from '../keys/keyring.js';
+import { createLiveKeyring } from '../keys/live-keyring.js';
+import { makePrincipal, type AuthIdentity, type Issuer } from '../keys/principal.js';
+import type { KeyStore } from '../keys/store.js';
+import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
+import type { AuditSink } from '../audit/event.js';
+import type { Outcome } from './outcome.js';
+import { HeaderProblem, readBearerToken } from './read-credentials.js';
+import { prepareFailures, type PreparedFailures } from './respond.js';
 
-/** The outcome for one request: the index of the matching token, or the refusal. @internal */
-export type Verdict = number | PreparedFailure;
-
-/** @internal */
-export interface RequestCheck {
-  /** True when no token is configured: every request passes. */
-  readonly authOff: boolean;
-  /** How many tokens are accepted. */
-  readonly tokenCount: number;
+/** What the middleware and the strategy share: start-up work done, and the per-request call. @internal */
+export interface Authenticator {
+  /** 'off' only when nothing at all is configured; revoking every key never turns it off. */
+  readonly mode: 'on' | 'off';
+  readonly realm: string;
   readonly logger: BearerGuardLogger;
-  evaluate(req: IncomingMessage): Verdict;
+  readonly audit: AuditSink | undefined;
+  /** Synchronous unless verify() runs or the keyring is still loading. */
+  authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
+  reload(): Promise<KeyringChange>;
+  close(): void;
 }
 
 /**
- * Resolves the tokens (the `token` option, or loadAuthConfig), logs the start-up warnings, and
- * precomputes everything the per-request path needs. Options must already be validated.
+ * Resolves the keys (the `token` option, or the configuration; the keys file or store), logs the
+ * start-up warnings, and precomputes everything the per-request path needs.
  * @internal
  */
-export function createRequestCheck(o: BearerCheckOptions, fn: string): RequestCheck {
-  const maxLength = o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
-  const logger = o.logger ?? console;
+export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const warnings: BearerGuardWarning[] = [];
+  const legacy: LegacyKey[] = [];
+  let keysFile = o.keysFile;
   let tokens: readonly string[];
   if (o.token !== undefined) {
-    const list = typeof o.token === 'string' ? [o.token] : [...o.token];
-    list.forEach((t, i) => {
-      const source = list.length === 1 ? 'the token option' : `the token option (entry ${i})`;
-      const weak = checkConfiguredToken(t, source, maxLength, (code, message) => optionRangeError(code, `${fn}: ${message}`));
+    o.token.forEach((t, i) => {
+      const source = o.token!.length === 1 ? 'the token option' : `the token option (entry ${i})`;
+      const weak = checkConfiguredToken(t, source, o.maxTokenLength, (code, message) => optionRangeError(code, `${o.fn}: ${message}`));
       if (weak) warnings.push(weak);
     });
-    tokens = list;
+    tokens = o.token;
+    if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
+    o.token.forEach((token, i) => legacy.push({ id: o.token!.length === 1 ? 'token' : `token[${i}]`, token }));
   } else {
-    const config = loadAuthConfig({
-      argv: o.argv,
-      env: o.env,
-      configFile: o.configFile,
-      envPrefix: o.envPrefix,
-      required: o.required,
-      maxTokenLength: o.maxTokenLength,
-    });
+    const config = loadConfig(o);
     warnings.push(...config.warnings);
-    tokens = config.token === undefined ? [] : [config.token.reveal()];
+    if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
+    if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
+    tokens = config.token ? [config.token.reveal()] : [];
+    keysFile = config.keysFile;
   }
-  const realm = o.realm ?? DEFAULT_REALM;
+  if (keysFile !== undefined && o.keyStore !== undefined) {
+    throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: \`keyStore\` and a keys file were both given; configure one source of keys`);
+  }
   // The realm goes to every client in WWW-Authenticate: refuse one that holds an accepted token.
-  if (tokens.some((t) => realm === t || (t.length >= 8 && realm.includes(t)))) {
+  if (tokens.some((t) => o.realm === t || (t.length >= 8 && o.realm.includes(t)))) {
     throw optionRangeError(
       'ERR_BEARER_GUARD_INVALID_OPTION',
-      `${fn}: \`realm\` contains an accepted token, and the realm is sent to every client in WWW-Authenticate; use a name such as "api"`,
+      `${o.fn}: \`realm\` contains an accepted token, and the realm is sent to every client in WWW-Authenticate; use a name such as "api"`,
     );
   }
+  const logger = o.logger;
+  let store: KeyStore | undefined = o.keyStore;
+  if (keysFile !== undefined) store = new FileKeyStore(keysFile);
+  const issuer = Object.freeze({ realm: o.realm, audit: o.audit });
+  const live = createLiveKeyring(issuer, legacy, store, logger);
   for (const w of warnings) logger.warn(w.message);
-  const failures = prepareFailures(realm);
-  if (tokens.length === 0) {
-    return { authOff: true, tokenCount: 0, logger, evaluate: () => 0 };
-  }
-  const check = createTokenChecker(tokens);
-  const tokenCount = tokens.length;
-  return {
-    authOff: false,
-    tokenCount,
-    logger,
-    evaluate(req: IncomingMessage): Verdict {
-      const token = readBearerToken(req, maxLength);
-      if (typeof token !== 'string') {
-        return token === HeaderProblem.Missing ? failures.missing
-          : token === HeaderProblem.Ambiguous ? failures.invalidRequest
-          : failures.invalidToken;
-      }
-      const index = check(token);
-      return index === -1 ? failures.invalidToken : index;
-    },
+  const mode = legacy.length > 0 || store !== undefined || o.verify !== undefined ? 'on' : 'off';
+  const failures = prepareFailures(o.realm);
+  const families = o.families;
+  const verify = o.verify;
+  const maxLength = o.maxTokenLength;
+
+  // Revoked before expired before family: each is said only to the holder of the whole token.
+  const judge = (record: KeyRecord): Outcome => {
+    if (record.deadline !== Infinity) {
+      const now = Date.now();
+      if (now >= record.revokedAtMs) return { failure: failures.revoked, principal: record.principal };
+      if (now >= record.expiresAtMs) return { failure: failures.expired, principal: record.principal };
+    }
+    if (!families.has(record.family)) return { failure: failures.wrongFamily, principal: record.principal };
+    return record.allow;
   };
+
+  const fromVerify = async (token: string, req: IncomingMessage): Promise<Outcome> => {
+    const identity = await verify!(token, req);
+    if (identity === null || identity === undefined) return { failure: failures.unknownKey };
+    return judgeIdentity(issuer, identity, families, failures);
+  };
+
+  const authenticate = (req: IncomingMessage): Outcome | Promise<Outcome> => {
+    const token = readBearerToken(req, maxLength);
+    if (typeof token !== 'string') {
+      return token === HeaderProblem.Missing ? { failure: failures.missing }
+        : token === HeaderProblem.Ambiguous ? { failure: failures.invalidRequest }
+        : { failure: failures.invalidToken };
+    }
+    // A key of ours that was truncated or mistyped is refused before any lookup.
+    if (looksLikeKeyToken(token) !== undefined && !hasValidChecksum(token)) return { failure: failures.invalidToken };
+    const keyring = live.current();
+    if (keyring === undefined) return live.ready.then(() => authenticate(req));
+    const record = keyring.find(token);
+    if (record !== undefined) return judge(record);
+    return verify === undefined ? { failure: failures.unknownKey } : fromVerify(token, req);
+  };
+
+  return {
+    mode,
+    realm: o.realm,
+    logger,
+    audit: o.audit,
+    authenticate,
+    reload: live.reload,
+    close: live.close,
+  };
+}
+
+// An identity from verify() goes through the same family rule as a key.
+function judgeIdentity(issuer: Issuer, identity: AuthIdentity, families: ReadonlySet<KeyFamily>, failures: PreparedFailures): Outcome {
+  if (typeof identity !== 'object' || typeof identity.name !== 'string') throw new TypeError('verify() resolved to something that is not an identity');
+  const family = identity.family ?? 'service';
+  if (!KEY_FAMILIES.includes(family)) throw new TypeError('verify() resolved to an identity with an unknown family');
+  const principal = makePrincipal(issuer, {
+    id: identity.id ?? identity.name,
+    name: identity.name,
+    family,
+    scopes: identity.scopes ?? [],
+    expiresAt: identity.expiresAt ?? null,
+  });
+  return families.has(family) ? { principal } : { failure: failures.wrongFamily, principal };
 }

@@ -1,37 +1,62 @@
 // Writes refusals: precomputed JSON bodies and challenges, no-store, and no reading of the body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidRequestError, InvalidTokenError, MissingTokenError, type BearerAuthError } from '../errors/refusals.js';
+import type { AuditReason } from '../audit/event.js';
+import {
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  MissingTokenError,
+  type BearerAuthError,
+} from '../errors/refusals.js';
 
-/** A refusal with its response bytes computed once, at start-up. @internal */
+/** A refusal with its response bytes computed once, and the audit reason it is logged with. @internal */
 export interface PreparedFailure {
   readonly error: BearerAuthError;
+  readonly reason: AuditReason;
   readonly status: number;
   readonly challenge: string;
   readonly body: Buffer;
 }
 
-/** The three refusals for one realm. @internal */
+/** Every 401 for one realm. @internal */
 export interface PreparedFailures {
   readonly missing: PreparedFailure;
   readonly invalidToken: PreparedFailure;
   readonly invalidRequest: PreparedFailure;
+  readonly unknownKey: PreparedFailure;
+  readonly expired: PreparedFailure;
+  readonly revoked: PreparedFailure;
+  readonly wrongFamily: PreparedFailure;
+}
+
+/** Computes a refusal's response bytes. @internal */
+export function prepare(error: BearerAuthError, reason: AuditReason, realm: string): PreparedFailure {
+  return Object.freeze({ error, reason, status: error.status, challenge: error.challenge(realm), body: Buffer.from(JSON.stringify(error.body())) });
 }
 
 /** @internal */
 export function prepareFailures(realm: string): PreparedFailures {
-  const prepare = (error: BearerAuthError): PreparedFailure =>
-    Object.freeze({ error, status: error.status, challenge: error.challenge(realm), body: Buffer.from(JSON.stringify(error.body())) });
+  const invalid = new InvalidTokenError();
   return Object.freeze({
-    missing: prepare(new MissingTokenError()),
-    invalidToken: prepare(new InvalidTokenError()),
-    invalidRequest: prepare(new InvalidRequestError()),
+    missing: prepare(new MissingTokenError(), 'missing_token', realm),
+    invalidToken: prepare(invalid, 'invalid_token', realm),
+    invalidRequest: prepare(new InvalidRequestError(), 'invalid_request', realm),
+    unknownKey: prepare(invalid, 'unknown_key', realm),
+    expired: prepare(new InvalidTokenError('Bearer token expired'), 'expired', realm),
+    revoked: prepare(new InvalidTokenError('Bearer token revoked'), 'revoked', realm),
+    wrongFamily: prepare(invalid, 'wrong_family', realm),
   });
+}
+
+/** The 403 for a route's scopes. @internal */
+export function prepareInsufficientScope(scopes: readonly string[], realm: string): PreparedFailure {
+  return prepare(new InsufficientScopeError(scopes), 'insufficient_scope', realm);
 }
 
 const INTERNAL_BODY = Buffer.from(JSON.stringify({ detail: 'Internal authentication error' }));
 
 /**
- * Sends a 401 with JSON, `Cache-Control: no-store` and the challenge. A request that announced
+ * Sends a 401 or 403 with JSON, `Cache-Control: no-store` and the challenge. A request that announced
  * a body over {@link DRAIN_LIMIT} (or a chunked one) gets `Connection: close`, so the server never
  * reads the body it refused.
  * @internal

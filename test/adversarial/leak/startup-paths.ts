@@ -1,5 +1,6 @@
 // Every start-up error code and warning, driven through options and through real config sources
 // (flags, env, _FILE files, INI files on disk), with the secrets pasted where they do not belong.
+import { createHash } from 'node:crypto';
 import type { TempDir } from '../../helpers/config-fixtures.js';
 import { PLAIN, TOKEN, WRONG } from './needles.js';
 
@@ -162,6 +163,29 @@ export function startupPaths(tmp: TempDir, isRoot: boolean): StartupPath[] {
     { name: 'INI: invalid UTF-8 around the token', options: { configFile: tmp.file(Buffer.concat([Buffer.from(`auth_bearer_token = ${TOKEN}`), Buffer.from([0xff, 0x0a])])) }, expect: 'ERR_BEARER_GUARD_CONFIG_FILE' },
     { name: 'INI: read even when a flag wins', options: { argv: a('--auth-bearer-token', TOKEN, '--config-file', ini(`${WRONG}`)) }, expect: 'ERR_BEARER_GUARD_CONFIG_FILE' },
 
+    // Named keys and the hashed token: the token pasted into every new place.
+    { name: 'keysFile: the token', options: { keysFile: TOKEN }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token as JSON text', options: { keysFile: tmp.file(`{"version":1,"keys":[${TOKEN}]}`) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token as a name', options: { keysFile: tmp.file(keysJson({ name: `${TOKEN}\n` })) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token as an id', options: { keysFile: tmp.file(keysJson({ id: TOKEN.replace(/[^A-Za-z0-9]/g, '') + '$' })) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token as a scope', options: { keysFile: tmp.file(keysJson({ scopes: [TOKEN] })) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token in place of its digest', options: { keysFile: tmp.file(keysJson({ digest: TOKEN })) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file: the token as an unknown field', options: { keysFile: tmp.file(keysJson({ token: TOKEN })) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file via --auth-keys-file: a directory', options: { argv: a('--auth-keys-file', dir) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file via AUTH_KEYS_FILE: the token', options: { env: { AUTH_KEYS_FILE: TOKEN } }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file via INI: the token', options: { configFile: ini(`auth_keys_file = ${TOKEN}`) }, expect: 'ERR_BEARER_GUARD_KEYS_FILE' },
+    { name: 'keys file readable by others', options: { keysFile: tmp.file(keysJson({}), 0o644) }, expect: 'ok', warns: ['W_BEARER_GUARD_KEYS_FILE_MODE'] },
+    { name: 'keys file and keyStore', options: { keysFile: tmp.file(keysJson({})), keyStore: { description: 'db', list: () => [] } }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'hashed token: the token itself', options: { argv: a('--auth-bearer-token-sha256', TOKEN) }, expect: 'ERR_BEARER_GUARD_TOKEN_INVALID' },
+    { name: 'hashed token: sha256: and the token', options: { env: { AUTH_BEARER_TOKEN_SHA256: `sha256:${TOKEN}` } }, expect: 'ERR_BEARER_GUARD_TOKEN_INVALID' },
+    { name: 'hashed and plain token from flags', options: { argv: a('--auth-bearer-token', TOKEN, '--auth-bearer-token-sha256', sha(WRONG)) }, expect: 'ERR_BEARER_GUARD_CONFLICTING_SOURCES' },
+    { name: 'hashed and plain token in INI', options: { configFile: ini(`auth_bearer_token = ${TOKEN}`, `auth_bearer_token_sha256 = ${sha(TOKEN)}`) }, expect: 'ERR_BEARER_GUARD_CONFLICTING_SOURCES' },
+    { name: 'hashed token from INI', options: { configFile: ini(`auth_bearer_token_sha256 = ${sha(TOKEN)}`) }, expect: 'ok' },
+    { name: 'families: the token', options: { token: WRONG, families: [TOKEN] }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'verify: the token', options: { token: WRONG, verify: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'audit: the token', options: { token: WRONG, audit: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'keyStore: the token', options: { keyStore: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+
     // Warnings, and what success returns.
     { name: 'no token: auth off', options: {}, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
     { name: 'no token, envPrefix DEEPAAS_', options: { envPrefix: 'DEEPAAS_', env: { AUTH_BEARER_TOKEN: TOKEN } }, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
@@ -188,11 +212,21 @@ export function startupPaths(tmp: TempDir, isRoot: boolean): StartupPath[] {
   return paths.map((p) => ({ ...p, entries: p.entries ?? entriesFor(p.options) }));
 }
 
+function sha(token: string): string {
+  return `sha256:${createHash('sha256').update(token).digest('hex')}`;
+}
+
+/** A keys file with one entry, whose fields `override` changes. */
+function keysJson(override: Record<string, unknown>): string {
+  const entry = { id: 'key_abcdefghijkl', name: 'ci', family: 'service', scopes: ['models:read'], digest: sha(TOKEN), hint: 'bgs_…abcd', created_at: '2026-01-01T00:00:00.000Z', ...override };
+  return JSON.stringify({ version: 1, keys: [entry] });
+}
+
 /** Entries that accept every key of `options` (non-objects go to all of them). */
 function entriesFor(options: unknown): readonly Entry[] {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return ALL_ENTRIES;
   const keys = Object.keys(options);
   if (keys.includes('public')) return GUARD_ENTRIES;
-  if (keys.some((k) => ['token', 'realm', 'logger'].includes(k))) return CHECK_ENTRIES;
+  if (keys.some((k) => ['token', 'realm', 'logger', 'keyStore', 'families', 'verify', 'audit'].includes(k))) return CHECK_ENTRIES;
   return ALL_ENTRIES;
 }

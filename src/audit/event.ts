@@ -1,0 +1,111 @@
+// Audit events: one per decision on a non-public request, never holding a token, digest, header or query.
+import type { IncomingMessage } from 'node:http';
+import { mayContainToken } from '../safety/redact.js';
+import type { BearerAuth } from '../keys/principal.js';
+
+/** Why a request was allowed or denied. */
+export type AuditReason =
+  | 'ok'
+  | 'missing_token'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'unknown_key'
+  | 'expired'
+  | 'revoked'
+  | 'wrong_family'
+  | 'insufficient_scope'
+  | 'internal_error';
+
+/** One decision. Field names are snake_case, as log pipelines expect. */
+export interface AuditEvent {
+  readonly type: 'auth';
+  /** ISO 8601 UTC. */
+  readonly time: string;
+  readonly outcome: 'allow' | 'deny';
+  readonly reason: AuditReason;
+  /** The status the decision answers with (the allow event's is 200: the request goes on). */
+  readonly status: number;
+  readonly method: string;
+  /** Without the query string, control characters escaped, token-like segments replaced, capped at 256. */
+  readonly path: string;
+  /** `req.ip`, which follows Express's `trust proxy`; the socket's address without Express. */
+  readonly ip: string;
+  readonly key_id?: string;
+  readonly key_name?: string;
+  readonly family?: string;
+  /** The route's required scopes, for `insufficient_scope`. */
+  readonly scope?: string;
+}
+
+/** Where audit events go: a function, or a pino-compatible logger (`info` for allow, `warn` for deny). */
+export type AuditSink = ((event: AuditEvent) => void) | { info(event: AuditEvent): void; warn(event: AuditEvent): void };
+
+const MAX_PATH = 256;
+
+/** Builds the event for one decision. @internal */
+export function auditEvent(
+  req: IncomingMessage,
+  outcome: 'allow' | 'deny',
+  reason: AuditReason,
+  status: number,
+  principal?: BearerAuth,
+  scope?: string,
+): AuditEvent {
+  const e: Record<string, unknown> = {
+    type: 'auth',
+    time: new Date().toISOString(),
+    outcome,
+    reason,
+    status,
+    method: safeText(req.method ?? '', 32),
+    path: auditPath((req as { originalUrl?: unknown }).originalUrl ?? req.url),
+    ip: clientIp(req),
+  };
+  if (principal !== undefined) {
+    e.key_id = principal.id;
+    e.key_name = principal.name;
+    e.family = principal.family;
+  }
+  if (scope !== undefined) e.scope = scope;
+  return e as unknown as AuditEvent;
+}
+
+/** Hands an event to the sink; a throwing or rejecting sink changes nothing. @internal */
+export function emit(sink: AuditSink, event: AuditEvent): void {
+  try {
+    const result: unknown = typeof sink === 'function' ? sink(event) : event.outcome === 'allow' ? sink.info(event) : sink.warn(event);
+    if (result !== null && typeof result === 'object' && typeof (result as { catch?: unknown }).catch === 'function') {
+      (result as Promise<unknown>).catch(() => {});
+    }
+  } catch {
+    // The sink's failure is its own: the response is already decided.
+  }
+}
+
+/** The request path for an event: no query, escaped, token-like segments replaced, capped. @internal */
+export function auditPath(url: unknown): string {
+  if (typeof url !== 'string') return '';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const shown = path
+    .split('/')
+    .map((segment) => (mayContainToken(segment) ? '[redacted]' : segment))
+    .join('/');
+  return safeText(shown, MAX_PATH);
+}
+
+function clientIp(req: IncomingMessage): string {
+  try {
+    const ip = (req as { ip?: unknown }).ip;
+    return safeText(typeof ip === 'string' ? ip : (req.socket?.remoteAddress ?? ''), 64);
+  } catch {
+    return '';
+  }
+}
+
+// Control characters, quotes and backslashes escaped as \xNN, then capped.
+function safeText(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}

@@ -1,0 +1,148 @@
+// The keys file format: strict parsing of `{"version": 1, "keys": [...]}` and its serialisation.
+import { BearerGuardConfigError } from '../errors/startup.js';
+import { mayContainToken } from '../safety/redact.js';
+import { KEY_FAMILIES, type KeyEntry } from './types.js';
+
+type Check = (value: unknown) => boolean;
+const str = (re: RegExp): Check => (v) => typeof v === 'string' && re.test(v);
+const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const SCOPE = /^(\*|[a-z0-9_.-]+(:([a-z0-9_.-]+|\*))*)$/;
+const isTime: Check = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v;
+const TIME = 'an ISO 8601 UTC time as toISOString() writes it, e.g. 2027-01-31T00:00:00.000Z';
+const ID_RULE = '1 to 64 characters from A-Z, a-z, 0-9, "_", "." and "-"';
+
+// Every field in KeyEntry order: whether it is required, its check, and what it must be.
+const FIELDS: ReadonlyArray<readonly [keyof KeyEntry, boolean, Check, string]> = [
+  ['id', true, str(ID), `a string of ${ID_RULE}`],
+  ['name', true, (v) => str(/^[\x20-\x7e]{1,64}$/)(v) && !/["'`]/.test(v as string), 'a string of 1 to 64 printable ASCII characters without quotes'],
+  ['family', true, (v) => (KEY_FAMILIES as readonly unknown[]).includes(v), `one of ${KEY_FAMILIES.join(', ')}`],
+  ['scopes', true, (v) => Array.isArray(v) && v.every(str(SCOPE)), 'an array of scope strings such as "models:read", "models:*" or "*"'],
+  ['digest', true, str(/^sha256:[0-9a-f]{64}$/), '"sha256:" followed by 64 lower-case hex digits'],
+  ['hint', true, (v) => typeof v === 'string' && v.length >= 1 && v.length <= 16, 'a string of 1 to 16 characters'],
+  ['created_at', true, isTime, TIME],
+  ['expires_at', false, isTime, TIME],
+  ['revoked_at', false, isTime, TIME],
+  ['environment', false, str(ID), `a string of ${ID_RULE}`],
+  ['agent_id', false, str(ID), `a string of ${ID_RULE}`],
+];
+const FIELD_NAMES: readonly string[] = FIELDS.map(([name]) => name);
+
+/** A field name that is safe to repeat in a message (a token pasted as a name is not). */
+const nameOf = (key: string): string => (/^[A-Za-z0-9_]{1,40}$/.test(key) && !mayContainToken(key) ? `"${key}"` : '(name not shown)');
+
+/**
+ * Parses and validates a whole keys file. Messages name the entry's index, its id (when it is a
+ * valid id that does not look like a token) and the field; never a value, a digest or the text.
+ *
+ * @param text - the file's content
+ * @param where - names the file in messages, e.g. `keys file /etc/model/keys.json`
+ * @returns the entries, each frozen, with absent (or null) optional fields left out
+ * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_KEYS_FILE`) on the first problem found
+ */
+export function parseKeysFile(text: string, where: string): KeyEntry[] {
+  const fail = (problem: string): never => {
+    throw new BearerGuardConfigError('ERR_BEARER_GUARD_KEYS_FILE', `${where}: ${problem}`);
+  };
+  if (text.trim() === '') fail('is empty; an empty keys file is {"version": 1, "keys": []}');
+  const json = text.replace(/^\uFEFF/, '');
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    const at = syntaxErrorAt(json);
+    fail(`is not valid JSON${at === undefined ? '' : ` (line ${json.slice(0, at).split('\n').length})`}`);
+  }
+  if (!isObject(data)) return fail('must be a JSON object with "version" and "keys"');
+  for (const key of Object.keys(data)) {
+    if (key !== 'version' && key !== 'keys') fail(`has an unknown top-level field ${nameOf(key)}; only "version" and "keys" are allowed`);
+  }
+  if (data.version !== 1) fail('"version" must be 1');
+  if (!Array.isArray(data.keys)) return fail('"keys" must be an array of key entries');
+  const ids = new Map<string, number>();
+  const digests = new Map<string, number>();
+  return data.keys.map((raw: unknown, index) => {
+    const at = `keys[${index}]`;
+    if (!isObject(raw)) return fail(`${at}: must be an object`);
+    const label = str(ID)(raw.id) && !mayContainToken(raw.id as string) ? `${at} (id ${raw.id as string})` : at;
+    for (const key of Object.keys(raw)) {
+      if (!FIELD_NAMES.includes(key)) fail(`${label}: has an unknown field ${nameOf(key)} (known fields: ${FIELD_NAMES.join(', ')})`);
+    }
+    const entry: Record<string, unknown> = {};
+    for (const [name, required, check, rule] of FIELDS) {
+      const value = raw[name];
+      if (value === undefined || (value === null && !required)) {
+        if (required) fail(`${label}: "${name}" is missing; it must be ${rule}`);
+        continue;
+      }
+      if (!check(value)) fail(`${label}: "${name}" must be ${rule}`);
+      entry[name] = Array.isArray(value) ? Object.freeze([...(value as unknown[])]) : value;
+    }
+    const scopes = entry.scopes as string[];
+    const repeated = scopes.findIndex((s, i) => scopes.indexOf(s) !== i);
+    if (repeated !== -1) fail(`${label}: "scopes" lists scopes[${scopes.indexOf(scopes[repeated]!)}] again as scopes[${repeated}]; list each scope once`);
+    const first = ids.get(entry.id as string);
+    if (first !== undefined) fail(`${label}: "id" is the same as that of keys[${first}]; ids must be unique`);
+    ids.set(entry.id as string, index);
+    const twin = digests.get(entry.digest as string);
+    if (twin !== undefined) fail(`${label}: "digest" is the same as that of keys[${twin}]; every key needs its own token`);
+    digests.set(entry.digest as string, index);
+    return Object.freeze(entry) as unknown as KeyEntry;
+  });
+}
+
+/**
+ * Writes entries as a keys file: 2-space JSON, fields in {@link KeyEntry} order, absent optional
+ * fields left out, with a trailing newline.
+ *
+ * @param entries - the entries (not validated here; {@link parseKeysFile} the result to check)
+ * @returns the file's text
+ */
+export function serializeKeysFile(entries: readonly KeyEntry[]): string {
+  const keys = entries.map((entry) => {
+    const out: Record<string, unknown> = {};
+    for (const [name] of FIELDS) if (entry[name] !== undefined) out[name] = entry[name];
+    return out;
+  });
+  return `${JSON.stringify({ version: 1, keys }, null, 2)}\n`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The offset of the first JSON syntax error (the length when the text ends early), if found. */
+function syntaxErrorAt(text: string): number | undefined {
+  let i = 0;
+  const token = (re: RegExp): boolean => {
+    re.lastIndex = i;
+    const ok = re.test(text);
+    if (ok) i = re.lastIndex;
+    return ok;
+  };
+  const WS = /[ \t\n\r]*/y;
+  const STRING = /"(?:[^"\\\p{Cc}]|\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4}))*"/uy;
+  const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const need = (ok: boolean): void => {
+    if (!ok) throw i;
+  };
+  const next = (c: string): boolean => token(WS) && text[i] === c && ++i > 0;
+  const value = (): void => {
+    token(WS);
+    const close = text[i] === '{' ? '}' : text[i] === '[' ? ']' : undefined;
+    if (close === undefined) return need(token(STRING) || token(SCALAR));
+    i++;
+    if (next(close)) return;
+    do {
+      if (close === '}') need(token(WS) && token(STRING) && next(':'));
+      value();
+    } while (next(','));
+    need(next(close));
+  };
+  try {
+    value();
+    token(WS);
+    return i < text.length ? i : undefined;
+  } catch (at) {
+    return typeof at === 'number' ? at : undefined;
+  }
+}

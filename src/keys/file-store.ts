@@ -1,0 +1,171 @@
+// A KeyStore backed by a JSON keys file, re-read when the file changes (directory watch plus a poll).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { BearerGuardConfigError, optionRangeError, warning, type BearerGuardWarning } from '../errors/startup.js';
+import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
+import { parseKeysFile } from './file-format.js';
+import type { KeyStore } from './store.js';
+import type { KeyEntry } from './types.js';
+
+/** Options of {@link FileKeyStore}. */
+export interface FileKeyStoreOptions {
+  /** Quiet time (ms) after a file event before the file is checked. Default 100. */
+  debounceMs?: number;
+  /** Period (ms) of the `fs.stat` safety-net poll. Default 1000. */
+  pollMs?: number;
+  /** Told when watching fails (the poll then works alone) or a listener throws. Never gets a secret. */
+  onError?: (message: string) => void;
+}
+
+/**
+ * The keys of a keys file (`{"version": 1, "keys": [...]}`, see {@link parseKeysFile}).
+ * Subscribers hear of every change to the file's content, including atomic rename-replaces and
+ * Kubernetes secret updates: the directory is watched (a watch on the file goes deaf after a
+ * rename), events are debounced, and a SHA-256 of the bytes tells real changes from noise.
+ *
+ * @example
+ * ```ts
+ * app.use(bearerGuard({ keyStore: new FileKeyStore('/etc/model/keys.json') }));
+ * ```
+ */
+export class FileKeyStore implements KeyStore {
+  /** `keys file <path>` (the path is left out when it looks like a token). */
+  readonly description: string;
+  readonly #path: string;
+  readonly #debounceMs: number;
+  readonly #pollMs: number;
+  readonly #onError: (message: string) => void;
+  readonly #listeners = new Set<() => void>();
+  #stopWatching: (() => void) | undefined;
+  #lastSeen: string | undefined;
+
+  /**
+   * @param path - the keys file
+   * @param options - see {@link FileKeyStoreOptions}
+   */
+  constructor(path: string, options: FileKeyStoreOptions = {}) {
+    const { debounceMs = 100, pollMs = 1000, onError = () => undefined } = options;
+    for (const [key, value, min] of [['debounceMs', debounceMs, 0], ['pollMs', pollMs, 1]] as const) {
+      if (!(value >= min && value < 2 ** 31)) throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `FileKeyStore: ${key} must be a number of ms >= ${min}`);
+    }
+    this.#path = path;
+    this.#debounceMs = debounceMs;
+    this.#pollMs = pollMs;
+    this.#onError = onError;
+    this.description = `keys file ${hidePath(path) ? `(${UNSHOWN(path)})` : path}`;
+  }
+
+  /**
+   * Reads and validates the whole file, synchronously.
+   * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_KEYS_FILE`) when it cannot be read or is invalid
+   */
+  list(): readonly KeyEntry[] {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.#path);
+    } catch (err) {
+      throw new BearerGuardConfigError('ERR_BEARER_GUARD_KEYS_FILE', `${this.description}: cannot be read: ${fsReason(err)}`);
+    }
+    // What was read is what the watcher compares with, so a change made since is not missed.
+    this.#lastSeen = sha256(bytes);
+    return Object.freeze(parseKeysFile(bytes.toString('utf8'), this.description));
+  }
+
+  /** A `W_BEARER_GUARD_KEYS_FILE_MODE` warning when group or others can read the file (not on Windows). */
+  warnings(): BearerGuardWarning[] {
+    if (process.platform === 'win32') return [];
+    const mode = statSync(this.#path, { throwIfNoEntry: false })?.mode;
+    if (mode === undefined || (mode & 0o077) === 0) return [];
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    return [warning('W_BEARER_GUARD_KEYS_FILE_MODE', `${this.description} can be read by group or others (mode ${octal}); run: chmod 600 ${this.#path}`)];
+  }
+
+  /**
+   * Calls `listener` after each change of the file's content (debounced). Timers and the watcher
+   * never keep the process alive.
+   * @returns a function that stops the notifications
+   */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    this.#stopWatching ??= this.#watch();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#stopWatching?.();
+        this.#stopWatching = undefined;
+      }
+    };
+  }
+
+  #watch(): () => void {
+    const name = basename(this.#path);
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.#check(), this.#debounceMs).unref();
+    };
+    this.#lastSeen ??= this.#signature();
+    schedule(); // catches a change made between list() and subscribe()
+    let watcher: FSWatcher | undefined;
+    const fallBack = (err: unknown): void => {
+      watcher?.close();
+      watcher = undefined;
+      this.#onError(`${this.description}: cannot watch its directory (${fsReason(err)}); checking every ${this.#pollMs} ms instead`);
+    };
+    try {
+      watcher = watch(dirname(this.#path), { persistent: false }, (_event, filename) => {
+        // null: the platform did not say which file; `..data`: a Kubernetes secret volume update.
+        if (filename === null || filename === name || filename === '..data') schedule();
+      });
+      watcher.on('error', fallBack).unref();
+    } catch (err) {
+      fallBack(err);
+    }
+    let stat = statSignature(this.#path);
+    const poll = setInterval(() => {
+      const now = statSignature(this.#path);
+      if (now !== stat) schedule();
+      stat = now;
+    }, this.#pollMs).unref();
+    return () => {
+      watcher?.close();
+      clearInterval(poll);
+      clearTimeout(timer);
+    };
+  }
+
+  #check(): void {
+    const now = this.#signature();
+    if (now === this.#lastSeen) return;
+    this.#lastSeen = now;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener();
+      } catch (err) {
+        this.#onError(`${this.description}: a change listener threw ${err instanceof Error ? err.name : typeof err}`);
+      }
+    }
+  }
+
+  /** SHA-256 of the bytes, or the stat signature when the file cannot be read. */
+  #signature(): string {
+    try {
+      return sha256(readFileSync(this.#path));
+    } catch {
+      return statSignature(this.#path);
+    }
+  }
+}
+
+const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/** What the poll compares: mtime, size and inode, or why the file cannot be stat'ed. */
+function statSignature(path: string): string {
+  try {
+    const { mtimeMs, size, ino } = statSync(path);
+    return `stat:${mtimeMs}:${size}:${ino}`;
+  } catch (err) {
+    return `error:${fsReason(err)}`;
+  }
+}
