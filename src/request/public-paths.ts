@@ -44,6 +44,7 @@ export function createPublicMatcher(paths: readonly string[], rootOnly = false):
     const caseSensitive = app !== undefined && app.get('case sensitive routing') === true;
     const strict = app !== undefined && app.get('strict routing') === true;
     const mode = (caseSensitive ? 1 : 0) | (strict ? 2 : 0);
+    if (path === '//' && !strict && isExpress4(app)) return false;
     return sets[mode]!.has(normalise(path, caseSensitive, strict));
   };
 }
@@ -57,4 +58,15 @@ export function normalise(path: string, caseSensitive: boolean, strict: boolean)
   let p = path;
   if (!strict && p.length > 1 && p.charCodeAt(p.length - 1) === 47 /* / */) p = p.slice(0, -1);
   return caseSensitive ? p : p.toLowerCase();
+}
+
+/**
+ * Express 4's router sends `//` to no route, while Express 5 routes it to `/` (its `/` route takes
+ * one optional trailing slash, as every other route does). So `//` counts as the public `/` only
+ * on Express 5: on Express 4 a catch-all route would otherwise run for `//` without a token.
+ * Express 4 is told apart by `app.lazyrouter`, which Express 5 removed.
+ * @internal
+ */
+export function isExpress4(app: unknown): boolean {
+  return typeof (app as { lazyrouter?: unknown } | null | undefined)?.lazyrouter === 'function';
 }

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { DEFAULT_PUBLIC_PATHS } from '../config/options.js';
-import { normalise } from '../request/public-paths.js';
+import { isExpress4, normalise } from '../request/public-paths.js';
 import { validateOptions } from '../config/validate-options.js';
 import { buildCorpus, serializeProbe, type Probe, type Seed } from './corpus.js';
 import { exchange, type RawReply } from './raw-client.js';
@@ -97,7 +97,7 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
   const caseSensitive = typeof settings.get === 'function' && settings.get('case sensitive routing') === true;
   const strict = typeof settings.get === 'function' && settings.get('strict routing') === true;
   const publicSet = new Set((options.public ?? DEFAULT_PUBLIC_PATHS).map((p) => normalise(p, caseSensitive, strict)));
-  const isPublic = (path: string): boolean => publicSet.has(normalise(path, caseSensitive, strict));
+  const isPublic = (path: string): boolean => !(path === '//' && !strict && isExpress4(app)) && publicSet.has(normalise(path, caseSensitive, strict));
 
   const hits = new Map<number, string[]>();
   const probe = instrumentRoutes(app, (req, route) => {
