@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildCorpus, WRONG_TOKEN, type Probe, type Seed } from '../../src/self-test/corpus.js';
 import { pathSpellings } from '../../src/self-test/spellings.js';
+import { MemoryKeyStore, type BearerGuardOptions } from '../../src/index.js';
 import { MAJORS, TOKEN } from '../helpers/apps.js';
+import { fillerEntries, makeKey } from '../helpers/keys.js';
 import { credentialVariants } from './credentials.js';
 import { fire, fromExpress, PUBLIC_HANDLERS, serveGuardedAndTwin, sig, startProbeApp, type Shot } from './harness.js';
 
@@ -18,8 +20,15 @@ const SEEDS: Seed[] = [
   { path: '/v2/models/iris/predict', method: 'POST' },
   { path: '/v2/no-such-route', method: 'GET' },
 ];
-const VALID = `Authorization: Bearer ${TOKEN}`;
 const HOST = 'Host: 127.0.0.1';
+
+// Each run of the corpus: the single configured token, and a named key among 5,000 in a keyring
+// (a real bgs_ key, so near misses of it also meet the checksum check).
+const KEY = makeKey('service');
+const SETUPS: Array<{ name: string; token: string; guard: BearerGuardOptions }> = [
+  { name: 'the single token', token: TOKEN, guard: {} },
+  { name: 'a keyring of 5,001 keys', token: KEY.token, guard: { token: undefined, argv: [], env: {}, keyStore: new MemoryKeyStore([...fillerEntries(5000), KEY.entry]) } },
+];
 
 /** The three 401s of the response table, exactly. */
 const TABLE_401: Record<string, { challenge: string; body: string }> = {
@@ -29,10 +38,10 @@ const TABLE_401: Record<string, { challenge: string; body: string }> = {
 };
 
 /** Requests without the valid token: the selfTest corpus, near-miss credentials, wrong tokens on every spelling. */
-function noTokenProbes(): Probe[] {
+function noTokenProbes(token: string): Probe[] {
   const probes = buildCorpus(SEEDS);
   for (const seed of SEEDS.slice(1, 5)) {
-    for (const c of credentialVariants().filter((v) => !v.valid)) {
+    for (const c of credentialVariants(token).filter((v) => !v.valid)) {
       const method = c.body?.method ?? seed.method;
       probes.push({
         family: `credential:${c.name.replace(/ \d+$/, '')}`, seed: seed.path, method, target: seed.path + (c.query ?? ''),
@@ -54,8 +63,8 @@ function noTokenProbes(): Probe[] {
 }
 
 /** Requests that carry an equivalent of the valid header (must pass). */
-function validCredentialProbes(): Probe[] {
-  return SEEDS.slice(2, 4).flatMap((seed) => credentialVariants().filter((v) => v.valid).map((c): Probe => ({
+function validCredentialProbes(token: string): Probe[] {
+  return SEEDS.slice(2, 4).flatMap((seed) => credentialVariants(token).filter((v) => v.valid).map((c): Probe => ({
     family: `valid:${c.name}`, seed: seed.path, method: 'GET', target: seed.path, headers: [HOST, ...c.headers], body: '', version: 'HTTP/1.1',
   })));
 }
@@ -63,13 +72,15 @@ function validCredentialProbes(): Probe[] {
 const carriesCredentials = (p: Probe): boolean => p.family.startsWith('credential') || p.family.startsWith('token-elsewhere') || p.family.includes('wrong-token');
 
 for (const { label, express } of MAJORS) {
-  describe(`bypass corpus on ${label}`, () => {
-    const apps = serveGuardedAndTwin(express);
+  for (const setup of SETUPS) {
+  describe(`bypass corpus on ${label} with ${setup.name}`, () => {
+    const apps = serveGuardedAndTwin(express, setup.guard);
+    const VALID = `Authorization: Bearer ${setup.token}`;
 
     test('no protected handler runs without the valid token; with it, the guard is invisible', async (t) => {
-      const without = noTokenProbes();
+      const without = noTokenProbes(setup.token);
       const withToken = without.filter((p) => !carriesCredentials(p));
-      const equivalents = validCredentialProbes();
+      const equivalents = validCredentialProbes(setup.token);
       const [g0, u0, g1, u1, g2, u2] = [
         await fire(apps.guarded, without), await fire(apps.twin, without),
         await fire(apps.guarded, withToken, () => [VALID]), await fire(apps.twin, withToken, () => [VALID]),
@@ -131,10 +142,12 @@ for (const { label, express } of MAJORS) {
       assert.ok((outcomes['401 missing_token'] ?? 0) > 0 && (outcomes['401 invalid_token'] ?? 0) > 0 && (outcomes['401 invalid_request'] ?? 0) > 0);
     });
   });
+  }
 }
 
 // The same invariants when the app turns on Express's case-sensitive and strict routing, and when
 // the guard sits in a router mounted at /v2 with a relative public path: the guard must follow.
+const VALID = `Authorization: Bearer ${TOKEN}`;
 const LAYOUTS = [
   { name: 'case-sensitive and strict routing', settings: { 'case sensitive routing': true, 'strict routing': true } },
   { name: 'strict routing only', settings: { 'strict routing': true } },

@@ -81,10 +81,10 @@ export const sig = (s: Shot): string => `${s.reply.status} ${s.reply.failure ?? 
 export const fromExpress = (r: RawReply): boolean => r.headers['x-powered-by'] === 'Express';
 
 /** Registers hooks serving a guarded app and its unguarded twin for the enclosing describe(). */
-export function serveGuardedAndTwin(factory: ExpressFactory): { guarded: ProbeApp; twin: ProbeApp } {
+export function serveGuardedAndTwin(factory: ExpressFactory, guard: BearerGuardOptions = {}): { guarded: ProbeApp; twin: ProbeApp } {
   const state = {} as { guarded: ProbeApp; twin: ProbeApp };
   before(async () => {
-    state.guarded = await startProbeApp(factory, {});
+    state.guarded = await startProbeApp(factory, guard);
     state.twin = await startProbeApp(factory, false);
   });
   after(() => {

@@ -1,0 +1,36 @@
+// Named keys for tests: real tokens from the library's generator, with their stored entries.
+import { writeFileSync } from 'node:fs';
+import { formatDigest } from '../../src/keys/digest.js';
+import { generateKey, generateKeyId, keyHint } from '../../src/keys/format.js';
+import type { KeyEntry, KeyFamily } from '../../src/keys/types.js';
+
+export interface TestKey {
+  token: string;
+  entry: KeyEntry;
+}
+
+/** A fresh key of `family`; `fields` override the entry's (scopes default to ["*"]). */
+export function makeKey(family: KeyFamily = 'service', fields: Partial<KeyEntry> = {}): TestKey {
+  const token = generateKey(family);
+  const entry: KeyEntry = {
+    id: generateKeyId(),
+    name: `test-${family}`,
+    family,
+    scopes: ['*'],
+    digest: formatDigest(token),
+    hint: keyHint(token),
+    created_at: '2026-01-01T00:00:00.000Z',
+    ...fields,
+  };
+  return { token, entry };
+}
+
+/** `n` filler keys nobody presents, to make a keyring large. */
+export function fillerEntries(n: number): KeyEntry[] {
+  return Array.from({ length: n }, () => makeKey('service', { name: 'filler' }).entry);
+}
+
+/** Writes a keys file (mode 0600) holding `entries`. */
+export function writeKeysFile(path: string, entries: readonly KeyEntry[]): void {
+  writeFileSync(path, `${JSON.stringify({ version: 1, keys: entries }, null, 2)}\n`, { mode: 0o600 });
+}
