@@ -257,4 +257,5 @@ test('audit totals', (t) => {
       `under ${totals.labels.size} distinct labels; ${detector.runs} 12-character runs of ${Object.keys(SECRETS).length} secrets searched`,
   );
   assert.ok(totals.paths > 900 && totals.planted >= PLANTED_CALLS.length);
+  assert.ok(totals.kinds.has('audit'), 'audit events were captured and searched');
 });

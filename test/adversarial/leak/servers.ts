@@ -51,7 +51,12 @@ export async function startMounts(label: string, express: ExpressFactory): Promi
         holder.rec?.add('logger', line);
       },
     };
-    const options = useConsole ? { token: TOKEN } : { token: TOKEN, logger };
+    // Every audit event is searched too; a throwing logger means a throwing sink as well.
+    const audit = (event: unknown): void => {
+      if (holder.loggerThrows) throw new Error(`audit sink down: ${TOKEN}`);
+      holder.rec?.views('audit event', event);
+    };
+    const options = useConsole ? { token: TOKEN, audit } : { token: TOKEN, logger, audit };
     const app = express();
     // Express's error handler prints stacks to stderr and into the body outside production:
     // keep it that way so an error escaping the guard is caught by the audit.
