@@ -1,6 +1,7 @@
 // Start-up rules for a configured token: it must be able to match, and should be strong.
 import { BearerGuardConfigError, warning, type BearerGuardErrorCode, type BearerGuardWarning } from '../errors/startup.js';
 import { isStoredDigest } from '../keys/digest.js';
+import { hasKeyPrefix, hasValidChecksum } from '../keys/format.js';
 import { isB64Token } from '../request/read-credentials.js';
 import { WEAK_TOKEN_LENGTH } from './options.js';
 
@@ -37,6 +38,13 @@ export function checkConfiguredToken(
     throw fail(
       'ERR_BEARER_GUARD_TOKEN_INVALID',
       `the token from ${source} is longer than maxTokenLength (${maxLength} characters), so requests carrying it would be refused; raise maxTokenLength or use a shorter token`,
+    );
+  }
+  // Our key prefixes are reserved (see hasKeyPrefix): such a token would be refused on every request.
+  if (hasKeyPrefix(value) && !hasValidChecksum(value)) {
+    throw fail(
+      'ERR_BEARER_GUARD_TOKEN_INVALID',
+      `the token from ${source} starts like a bearer-guard key (bgu_, bgs_, bga_ or bge_) but is not a whole, valid one (truncated or mistyped?), so no request could ever match it; give the key as it was printed, or a token without that prefix`,
     );
   }
   if (value.length < WEAK_TOKEN_LENGTH) {

@@ -56,6 +56,17 @@ export function looksLikeKeyToken(token: string): KeyFamily | undefined {
 }
 
 /**
+ * True when `token` starts with one of our family prefixes (`bgu_`, `bgs_`, `bga_`, `bge_`).
+ * Those prefixes are reserved: a token that starts with one must be a whole, valid key, so that
+ * a truncated or mistyped paste is refused before any lookup. Four char tests, no allocation.
+ */
+export function hasKeyPrefix(token: string): boolean {
+  if (token.length < 4 || token.charCodeAt(0) !== 98 /* b */ || token.charCodeAt(1) !== 103 /* g */ || token.charCodeAt(3) !== 95 /* _ */) return false;
+  const c = token.charCodeAt(2);
+  return c === 117 /* u */ || c === 115 /* s */ || c === 97 /* a */ || c === 101 /* e */;
+}
+
+/**
  * True when `token` has the key token shape and its last 6 characters are the checksum of the
  * rest. A checksum is no secret (anyone can compute it), so a plain comparison is fine: it only
  * lets typos and truncated pastes be told apart from unknown keys without a lookup.

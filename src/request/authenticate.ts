@@ -5,7 +5,7 @@ import type { BearerGuardLogger } from '../config/options.js';
 import type { ResolvedCheckOptions } from '../config/resolve.js';
 import { checkConfiguredToken } from '../config/token-rules.js';
 import { optionRangeError, type BearerGuardWarning } from '../errors/startup.js';
-import { hasValidChecksum, looksLikeKeyToken } from '../keys/format.js';
+import { hasKeyPrefix, hasValidChecksum } from '../keys/format.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import type { KeyRecord, KeyringChange, LegacyKey } from '../keys/keyring.js';
 import { createLiveKeyring } from '../keys/live-keyring.js';
@@ -103,8 +103,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
         : token === HeaderProblem.Ambiguous ? { failure: failures.invalidRequest }
         : { failure: failures.invalidToken };
     }
-    // A key of ours that was truncated or mistyped is refused before any lookup.
-    if (looksLikeKeyToken(token) !== undefined && !hasValidChecksum(token)) return { failure: failures.invalidToken };
+    // Our prefixes are reserved: a truncated or mistyped key is refused before any lookup.
+    if (hasKeyPrefix(token) && !hasValidChecksum(token)) return { failure: failures.invalidToken };
     const keyring = live.current();
     if (keyring === undefined) return live.ready.then(() => authenticate(req));
     const record = keyring.find(token);
@@ -135,5 +135,10 @@ function judgeIdentity(issuer: Issuer, identity: AuthIdentity, families: Readonl
     scopes: identity.scopes ?? [],
     expiresAt: identity.expiresAt ?? null,
   });
+  if (identity.expiresAt !== undefined && identity.expiresAt !== null) {
+    const at = Date.parse(identity.expiresAt);
+    if (Number.isNaN(at)) throw new TypeError('verify() resolved to an identity whose expiresAt is not a date');
+    if (Date.now() >= at) return { failure: failures.expired, principal };
+  }
   return families.has(family) ? { principal } : { failure: failures.wrongFamily, principal };
 }

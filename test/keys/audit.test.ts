@@ -32,6 +32,7 @@ const CALLS: Call[] = [
   { name: 'two headers', method: 'get', path: '/v2/models/', header: `Bearer ${reader.token}, Bearer x`, expect: { outcome: 'deny', reason: 'invalid_request', status: 401 } },
   { name: 'malformed', method: 'get', path: '/v2/models/', header: 'Bearer a$b', expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
   { name: 'bad checksum', method: 'get', path: '/v2/models/', token: `${reader.token.slice(0, -1)}0`, expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
+  { name: 'truncated key (our prefix, not a whole key)', method: 'get', path: '/v2/models/', token: reader.token.slice(0, -3), expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
   { name: 'unknown key', method: 'get', path: '/v2/models/', token: makeKey().token, expect: { outcome: 'deny', reason: 'unknown_key', status: 401 } },
   { name: 'expired', method: 'get', path: '/v2/models/', token: expired.token, expect: { outcome: 'deny', reason: 'expired', status: 401, key_id: expired.entry.id, key_name: 'old' } },
   { name: 'revoked', method: 'get', path: '/v2/models/', token: revoked.token, expect: { outcome: 'deny', reason: 'revoked', status: 401, family: 'user' } },

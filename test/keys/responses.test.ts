@@ -123,3 +123,32 @@ describe('families and scopes options', () => {
     });
   }
 });
+
+describe('our key prefixes are reserved', () => {
+  const broken: Array<[string, string]> = [
+    ['a truncated key', reader.token.slice(0, -1)],
+    ['a key with one character changed', changed],
+    ['a made-up token with our prefix', 'bgs_0123456789abcdefghijklmnopqrstuvwxyz'],
+  ];
+  for (const [name, token] of broken) {
+    test(`${name} as the single token is a start-up error that does not show it`, () => {
+      assert.throws(() => bearerGuard({ token, logger: captureLogger() }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ERR_BEARER_GUARD_TOKEN_INVALID');
+        assert.match(err.message, /starts like a bearer-guard key .* \(truncated or mistyped\?\)/);
+        assert.ok(!err.message.includes(token));
+        return true;
+      });
+    });
+  }
+  test('a whole, valid key works as the single token', async () => {
+    const app = MAJORS[0].express();
+    app.use(bearerGuard({ token: reader.token, logger: captureLogger() }));
+    app.get('/v2/models/', (_req, res) => void res.json({}));
+    const s = await listen(app);
+    try {
+      assert.equal((await rawRequest(s, ['GET /v2/models/ HTTP/1.1', 'Host: x', `Authorization: Bearer ${reader.token}`])).status, 200);
+    } finally {
+      s.close();
+    }
+  });
+});

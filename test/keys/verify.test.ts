@@ -33,7 +33,9 @@ describe('verify', () => {
   const cases: Array<{ name: string; result: () => unknown; status: number; body?: unknown }> = [
     { name: 'resolves an identity with the scope', result: async () => ({ name: 'oauth-client', scopes: ['models:read'] }), status: 200 },
     { name: 'returns an identity synchronously', result: () => ({ id: 'c1', name: 'oauth-client', family: 'user', scopes: ['*'] }), status: 200 },
-    { name: 'resolves null', result: async () => null, status: 401, body: { detail: 'Invalid bearer token', error: 'invalid_token' } },
+    { name: 'an identity whose expiresAt is past', result: async () => ({ name: 'old', scopes: ['*'], expiresAt: '2020-01-01T00:00:00.000Z' }), status: 401, body: { detail: 'Bearer token expired', error: 'invalid_token' } },
+  { name: 'an identity whose expiresAt is not a date is a 500', result: async () => ({ name: 'x', expiresAt: 'soon' }), status: 500 },
+  { name: 'resolves null', result: async () => null, status: 401, body: { detail: 'Invalid bearer token', error: 'invalid_token' } },
     { name: 'an identity without the scope gets 403', result: async () => ({ name: 'weak' }), status: 403 },
     { name: 'an identity of an enroll family is refused', result: async () => ({ name: 'e', family: 'enroll', scopes: ['*'] }), status: 401 },
     { name: 'a throw is a 500', result: () => { throw new Error(`boom ${EXTERNAL}`); }, status: 500, body: { detail: 'Internal authentication error' } },
@@ -57,6 +59,8 @@ describe('verify', () => {
     await request(app).get('/v2/models/').set('Authorization', `Bearer ${known.token}`).expect(200);
     await request(app).get('/v2/models/').expect(401);
     await request(app).get('/v2/models/').set('Authorization', `Bearer ${known.token.slice(0, -1)}X`).expect(401);
+    await request(app).get('/v2/models/').set('Authorization', `Bearer ${known.token.slice(0, 30)}`).expect(401);
+    await request(app).get('/v2/models/').set('Authorization', 'Bearer bgs_not-a-key-at-all-0123456789').expect(401);
     assert.deepEqual(calls, []);
     await request(app).get('/v2/models/').set('Authorization', `Bearer ${EXTERNAL}`).expect(401);
     assert.deepEqual(calls, [EXTERNAL]);
