@@ -84,10 +84,17 @@ function basicAuthCases(label: string, server: () => StartedServer, token: strin
 
 /** Stops the server and checks its exit and everything it printed. */
 function shutdownCase(label: string, server: () => StartedServer, tokens: string[]): void {
-  test(`${label}: stops cleanly on SIGTERM; printed one line and never the token`, async () => {
+  test(`${label}: stops cleanly on SIGTERM; printed one plain line, then only JSON audit lines, and never the token`, async () => {
     const exit = await server().stop();
     assert.deepEqual(exit, { code: 0, signal: null });
-    assert.match(server().stdout(), /^model server listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    const [first, ...rest] = server().stdout().split('\n');
+    assert.match(`${first}\n`, /^model server listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    assert.equal(rest.pop(), '', 'stdout ends with a newline');
+    assert.ok(rest.length > 0, 'the requests above were audited');
+    for (const line of rest) {
+      const entry = JSON.parse(line);
+      assert.deepEqual([entry.component, entry.type], ['auth', 'auth'], line);
+    }
     for (const token of tokens) {
       assert.equal(server().stdout().includes(token), false, 'token in stdout');
       assert.equal(server().stderr().includes(token), false, 'token in stderr');
@@ -309,6 +316,42 @@ describe('model server, token from --auth-bearer-token', { timeout: 60_000 }, ()
     assert.equal(protectedOps, 7);
     for (const path of publicPaths) assert.ok(doc.paths[path]?.get, path);
     assert.ok(doc.paths['/v2/models/{name}/predict'].post.requestBody.content['multipart/form-data']);
+  });
+
+  test('/openapi.json names the scope of each protected operation and declares its 403', async () => {
+    const doc = (await call(base(), '/openapi.json')).body;
+    const expected: Record<string, string> = {
+      'GET /v2/models/': 'models:read',
+      'GET /v2/models/{name}': 'models:read',
+      'POST /v2/models/{name}/predict': 'models:predict',
+      'POST /v2/models/{name}/train': 'models:train',
+      'GET /v2/models/{name}/train': 'models:train',
+      'GET /v2/models/{name}/train/{uuid}': 'models:train',
+      'DELETE /v2/models/{name}/train/{uuid}': 'models:train',
+    };
+    const seen: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item as Record<string, JsonResponse['body']>)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const scope = expected[where];
+        if (scope === undefined) {
+          assert.equal(op['x-required-scopes'], undefined, where);
+          assert.equal(op.responses['403'], undefined, where);
+          continue;
+        }
+        seen.push(where);
+        assert.deepEqual(op['x-required-scopes'], [scope], where);
+        assert.ok(op.description.includes(`\`${scope}\``), where);
+        const forbidden = op.responses['403'];
+        assert.ok(forbidden.headers['WWW-Authenticate'].description.includes(`error="insufficient_scope", scope="${scope}"`), where);
+        const content = forbidden.content['application/json'];
+        assert.deepEqual(content.example, { detail: 'Insufficient scope', error: 'insufficient_scope', scope }, where);
+        assert.equal(content.schema.$ref, '#/components/schemas/ScopeError', where);
+        assert.ok(op.responses['401'], where);
+      }
+    }
+    assert.deepEqual(seen.sort(), Object.keys(expected).sort());
+    assert.deepEqual(doc.components.schemas.ScopeError.required, ['detail', 'error', 'scope']);
   });
 
   shutdownCase('flag', () => server, [TOKEN_FLAG]);

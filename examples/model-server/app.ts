@@ -1,7 +1,8 @@
-// Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes, then JSON 404 and error handlers.
+// Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes (each with its scope), then JSON 404 and error handlers.
 import express from 'express';
 import type { Express } from 'express';
 import { bearerGuard } from 'bearer-guard';
+import type { AuditSink, BearerGuardMiddleware } from 'bearer-guard';
 import { jsonErrors, notFound } from './errors.js';
 import { createDefaultForest, type IrisForest } from './model.js';
 import { addModelRoutes } from './routes-models.js';
@@ -10,25 +11,36 @@ import { addTrainingRoutes } from './routes-train.js';
 import { TrainingJobs } from './training.js';
 
 export interface AppOptions {
-  /** Command line to read the token options from, shaped like `process.argv` (default: process.argv). */
+  /**
+   * Command line to read the token options from, shaped like `process.argv` (default:
+   * process.argv): `--auth-bearer-token`, `--auth-bearer-token-file`, `--auth-keys-file`,
+   * `--config-file`; the guard also reads the `DEEPAAS_AUTH_*` env vars.
+   */
   argv?: readonly string[] | undefined;
   /** The forest to serve (default: 50 trees trained on the iris data at start-up). */
   forest?: IrisForest | undefined;
   /** Where trainings run (default: a new TrainingJobs); pass one to `cancelAll()` it on shutdown. */
   jobs?: TrainingJobs | undefined;
+  /** Where the guard's audit events go: a function or a pino logger (default: nowhere). */
+  audit?: AuditSink | undefined;
 }
 
+/** The app, with the guard it is protected by (for `guard.reload()` on SIGHUP and `guard.close()`). */
+export type ModelServerApp = Express & { readonly guard: BearerGuardMiddleware };
+
 /**
- * Creates the app. Throws (with a message that never contains the token) when the token
- * configuration is invalid, before any model is trained.
+ * Creates the app. Throws (with a message that never contains the token) when the token or keys
+ * configuration is invalid (a keys file that cannot be read, say), before any model is trained.
  */
-export function createApp(options: AppOptions = {}): Express {
+export function createApp(options: AppOptions = {}): ModelServerApp {
   const app = express();
   app.disable('x-powered-by');
 
   // The one line: every route below needs `Authorization: Bearer <token>`, except PUBLIC_PATHS.
   // It comes before any body parser, so an unauthenticated upload is refused without being read.
-  app.use(bearerGuard({ envPrefix: 'DEEPAAS_', public: [...PUBLIC_PATHS], argv: options.argv }));
+  // Each protected route then checks its scope with requireScopes() (the single token has "*").
+  const guard = bearerGuard({ envPrefix: 'DEEPAAS_', public: [...PUBLIC_PATHS], argv: options.argv, audit: options.audit });
+  app.use(guard);
 
   const forest = options.forest ?? createDefaultForest();
   addPublicRoutes(app);
@@ -36,5 +48,5 @@ export function createApp(options: AppOptions = {}): Express {
   addTrainingRoutes(app, options.jobs ?? new TrainingJobs());
   app.use(notFound);
   app.use(jsonErrors);
-  return app;
+  return Object.defineProperty(app, 'guard', { value: guard, enumerable: true }) as ModelServerApp;
 }

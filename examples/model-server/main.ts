@@ -1,6 +1,8 @@
-// Entry point: parses the command line, builds the app, listens, prints one line, and shuts down on SIGTERM/SIGINT.
+// Entry point: parses the command line, builds the app, listens, prints one line, logs JSON lines, reloads keys on SIGHUP, shuts down on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { BearerGuardError } from 'bearer-guard';
 import { createApp } from './app.js';
 import { parseListenOptions } from './cli.js';
 import { deferContinue } from './expect-continue.js';
@@ -13,10 +15,42 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/**
+ * JSON lines on stdout, written synchronously (nothing is lost on exit, and they never interleave
+ * with the `listening` line). Requests are never logged whole; should anyone add a request to a
+ * log line, its Authorization header is redacted.
+ */
+function createLogger(): Logger {
+  return pino(
+    {
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        // An audit event carries its own `time`, the same instant as pino's: keep one `time` key.
+        log: (object) => {
+          const { time: _time, ...rest } = object;
+          return rest;
+        },
+      },
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    },
+    pino.destination({ dest: 1, sync: true }),
+  );
+}
+
+/** What may be said of a failed reload: bearer-guard's messages never hold a token or digest; others only by name. */
+function reloadProblem(err: unknown): string {
+  if (err instanceof BearerGuardError) return err.message;
+  return err instanceof Error ? err.name : typeof err;
+}
+
 function main(): void {
   const { host, port } = parseListenOptions(process.argv);
+  const log = createLogger();
   const jobs = new TrainingJobs();
-  const app = createApp({ argv: process.argv, jobs });
+  // One JSON line per auth decision (allow: info, deny: warn), with the key id, never the token.
+  const app = createApp({ argv: process.argv, jobs, audit: log.child({ component: 'auth' }) });
+  const { guard } = app;
   const server = createServer(app);
   deferContinue(server, app);
 
@@ -27,10 +61,25 @@ function main(): void {
     process.stdout.write(`model server listening on http://${shownHost}:${address.port}\n`);
   });
 
+  // `kill -HUP <pid>`: re-read the keys file now (it is also watched), and say what changed.
+  const keysLog = log.child({ component: 'keys' });
+  process.on('SIGHUP', () => {
+    guard.reload().then(
+      (c) => {
+        const counts = { keys: c.size, added: c.added.length, removed: c.removed.length, changed: c.changed.length };
+        keysLog.info({ event: 'reload', ...counts }, `keys reloaded on SIGHUP: ${c.size} key${c.size === 1 ? '' : 's'} (${counts.added} added, ${counts.removed} removed, ${counts.changed} changed)`);
+      },
+      (err: unknown) => {
+        keysLog.error({ event: 'reload' }, `keys reload on SIGHUP failed, the previous keys stay in force: ${reloadProblem(err)}`);
+      },
+    );
+  });
+
   let closing = false;
   const shutdown = (): void => {
     if (closing) return;
     closing = true;
+    guard.close();
     jobs.cancelAll();
     server.close(() => process.exit(0));
     server.closeIdleConnections();

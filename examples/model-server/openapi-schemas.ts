@@ -19,8 +19,17 @@ export const schemas = {
     type: 'object',
     required: ['detail'],
     properties: {
-      detail: { type: 'string', enum: ['Bearer token required', 'Invalid bearer token'] },
+      detail: { type: 'string', enum: ['Bearer token required', 'Invalid bearer token', 'Bearer token expired', 'Bearer token revoked'] },
       error: { type: 'string', enum: ['invalid_token'] },
+    },
+  },
+  ScopeError: {
+    type: 'object',
+    required: ['detail', 'error', 'scope'],
+    properties: {
+      detail: { const: 'Insufficient scope' },
+      error: { const: 'insufficient_scope' },
+      scope: { type: 'string', description: 'The scope(s) the operation needs, space-separated', examples: ['models:predict'] },
     },
   },
   Link: { type: 'object', properties: { rel: { type: 'string' }, type: { type: 'string' }, href: { type: 'string' } } },

@@ -1,6 +1,7 @@
-// The OpenAPI 3.1 document of the model server: HTTPBearer on protected operations, each with its 401.
+// The OpenAPI 3.1 document of the model server: HTTPBearer on protected operations, each with its 401, its scope and its 403.
 import { MODEL_NAME } from './model.js';
 import { ref, schemas } from './openapi-schemas.js';
+import { SCOPES, type Scope } from './scopes.js';
 
 const jsonBody = (schema: object): object => ({ content: { 'application/json': { schema } } });
 const errorResponse = (description: string): object => ({ description, ...jsonBody(ref('Error')) });
@@ -10,7 +11,7 @@ const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 's
 const uuidParam = { name: 'uuid', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
 const unauthorized = {
-  description: 'Missing or invalid bearer token',
+  description: 'Missing, invalid, expired or revoked bearer token',
   headers: {
     'WWW-Authenticate': {
       description: 'Bearer challenge, e.g. Bearer realm="api", error="invalid_token"',
@@ -20,18 +21,42 @@ const unauthorized = {
   ...jsonBody(ref('AuthError')),
 };
 
+/** The 403 of an operation that needs `scope`: the refusal body and challenge that name it. */
+function forbidden(scope: Scope): object {
+  return {
+    description: `The key is valid but lacks the scope ${scope}`,
+    headers: {
+      'WWW-Authenticate': {
+        description: `Bearer challenge naming the scope: Bearer realm="api", error="insufficient_scope", scope="${scope}"`,
+        schema: { type: 'string' },
+      },
+    },
+    content: {
+      'application/json': {
+        schema: ref('ScopeError'),
+        example: { detail: 'Insufficient scope', error: 'insufficient_scope', scope },
+      },
+    },
+  };
+}
+
 /** A public operation: no `security`, no 401. */
 function open(summary: string, schema: object): object {
   return { summary, responses: { 200: ok(schema) } };
 }
 
-/** A protected operation: bearer token required, 401 declared with its body and challenge. */
-function guarded(summary: string, responses: Record<string, object>, extra: object = {}): object {
+/**
+ * A protected operation: bearer token required, 401 declared with its body and challenge; the
+ * key must also hold `scope` (named in the description and in `x-required-scopes`), else 403.
+ */
+function guarded(summary: string, scope: Scope, responses: Record<string, object>, extra: object = {}): object {
   return {
     summary,
+    description: `Requires a bearer token whose key holds the scope \`${scope}\` (or \`models:*\`, or \`*\`; the single --auth-bearer-token has \`*\`).`,
+    'x-required-scopes': [scope],
     security: [{ HTTPBearer: [] }],
     ...extra,
-    responses: { ...responses, 401: unauthorized },
+    responses: { ...responses, 401: unauthorized, 403: forbidden(scope) },
   };
 }
 
@@ -48,13 +73,14 @@ export function openApiDocument(serverUrl: string): object {
       '/': { get: open('API versions', ref('Versions')) },
       '/v2/': { get: open('Version 2 of the API', ref('Version')) },
       '/openapi.json': { get: open('This document', { type: 'object' }) },
-      '/v2/models/': { get: guarded('List the models', { 200: ok(ref('Models')) }) },
+      '/v2/models/': { get: guarded('List the models', SCOPES.read, { 200: ok(ref('Models')) }) },
       '/v2/models/{name}': {
-        get: guarded('Model metadata', { 200: ok(ref('ModelMeta')), 404: notFound }, { parameters: [nameParam] }),
+        get: guarded('Model metadata', SCOPES.read, { 200: ok(ref('ModelMeta')), 404: notFound }, { parameters: [nameParam] }),
       },
       '/v2/models/{name}/predict': {
         post: guarded(
           'Predict iris species for rows of measurements',
+          SCOPES.predict,
           { 200: ok(ref('PredictResponse')), 400: badInput, 404: notFound, 413: errorResponse('Body or file too large'), 415: errorResponse('Unsupported Content-Type'), 422: badInput },
           {
             parameters: [nameParam],
@@ -72,14 +98,15 @@ export function openApiDocument(serverUrl: string): object {
       '/v2/models/{name}/train': {
         post: guarded(
           'Start training a new forest in the background',
+          SCOPES.train,
           { 201: ok(ref('Training'), 'Training started'), 404: notFound, 415: errorResponse('Unsupported Content-Type'), 422: badInput, 429: errorResponse('Too many trainings running') },
           { parameters: [nameParam], requestBody: { required: false, ...jsonBody(ref('TrainArgs')) } },
         ),
-        get: guarded('List the trainings', { 200: ok({ type: 'array', items: ref('Training') }), 404: notFound }, { parameters: [nameParam] }),
+        get: guarded('List the trainings', SCOPES.train, { 200: ok({ type: 'array', items: ref('Training') }), 404: notFound }, { parameters: [nameParam] }),
       },
       '/v2/models/{name}/train/{uuid}': {
-        get: guarded('One training', { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
-        delete: guarded('Cancel (if running) and remove a training', { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
+        get: guarded('One training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
+        delete: guarded('Cancel (if running) and remove a training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
       },
     },
     components: {

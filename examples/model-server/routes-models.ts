@@ -1,12 +1,14 @@
 // The protected model routes: list, metadata and predict (JSON, multipart CSV upload or text/csv).
 import type { Express, Request, RequestHandler } from 'express';
+import { requireScopes } from 'bearer-guard';
 import { isType, predictBody } from './body-parsers.js';
 import { HttpError } from './errors.js';
 import { decodeCsv, rowsFromCsv, rowsFromJson } from './input.js';
 import { baseUrl } from './links.js';
 import { MODEL_NAME, modelMeta, type IrisForest } from './model.js';
+import { SCOPES } from './scopes.js';
 
-/** 404 for any model but ours; runs after the guard and before any body is read. */
+/** 404 for any model but ours; runs after the guard and the scope check, before any body is read. */
 export const knownModel: RequestHandler = (req, _res, next) => {
   const name = req.params['name'];
   if (name !== MODEL_NAME) {
@@ -27,15 +29,20 @@ function inputRows(req: Request): number[][] {
 }
 
 export function addModelRoutes(app: Express, forest: IrisForest): void {
-  app.get('/v2/models/', (req, res) => {
+  // The scope check comes first on each route: a key without the scope gets 403 before the model
+  // name is looked at and before any body is read (no `100 Continue` either).
+  const canRead = requireScopes(SCOPES.read);
+  const canPredict = requireScopes(SCOPES.predict);
+
+  app.get('/v2/models/', canRead, (req, res) => {
     res.json({ models: [modelMeta(baseUrl(req))] });
   });
 
-  app.get('/v2/models/:name', knownModel, (req, res) => {
+  app.get('/v2/models/:name', canRead, knownModel, (req, res) => {
     res.json(modelMeta(baseUrl(req)));
   });
 
-  app.post('/v2/models/:name/predict', knownModel, predictBody, (req, res) => {
+  app.post('/v2/models/:name/predict', canPredict, knownModel, predictBody, (req, res) => {
     const rows = inputRows(req);
     res.json({ status: 'OK', predictions: forest.predict(rows) });
   });

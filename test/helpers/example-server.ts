@@ -188,3 +188,22 @@ export function expectContinueUpload(base: string, path: string, content: string
     req.flushHeaders();
   });
 }
+
+/** The JSON lines a run printed (pino's log lines), in order; the plain `listening` line is skipped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk the entries freely
+export function jsonLines(text: string): any[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+/** Polls `check` every 50 ms until it holds; fails with `what` after `ms`. */
+export async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
