@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
 import type { BearerCheckOptions } from '../config/options.js';
 import { resolveCheckOptions } from '../config/resolve.js';
+import type { KeyringChange } from '../keys/keyring.js';
 import type { BearerAuth } from '../keys/principal.js';
 import { createAuthenticator, type Authenticator } from '../request/authenticate.js';
 import { markAuthOff } from '../request/context.js';
@@ -19,6 +20,10 @@ export type BearerIdentity = BearerAuth;
 export interface BearerGuardStrategy {
   readonly name: string;
   authenticate(req: IncomingMessage, options?: unknown): void;
+  /** Re-reads the keys file (or key store) now; see `BearerGuardMiddleware.reload`. */
+  reload(): Promise<KeyringChange>;
+  /** Stops watching the keys file. */
+  close(): void;
 }
 
 // passport fills these in on a per-request copy of the strategy.
@@ -59,6 +64,14 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
     // Not a #private field: passport calls authenticate() on Object.create(strategy), which has
     // no private slots. Non-enumerable keeps inspection short (it holds digests, never tokens).
     Object.defineProperty(this, 'auth', { value: auth, enumerable: false });
+  }
+
+  reload(): Promise<KeyringChange> {
+    return this.auth.reload();
+  }
+
+  close(): void {
+    this.auth.close();
   }
 
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {

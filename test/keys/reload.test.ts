@@ -195,3 +195,19 @@ describe('changes without a restart', () => {
     process.stdout.write(`# under load: ${requests} requests in ${seconds.toFixed(1)} s (${Math.round(requests / seconds)}/s) over keep-alive, 0 failures\n`);
   });
 });
+
+describe('the passport strategy reloads too', () => {
+  test('reload() and close() on createBearerStrategy', async () => {
+    const { createBearerStrategy } = await import('../../src/index.js');
+    const [a, b] = [makeKey(), makeKey()];
+    const path = join(dir, 'keys-strategy.json');
+    writeKeysFile(path, [a.entry]);
+    const strategy = createBearerStrategy({ keysFile: path, logger: captureLogger(), argv: [], env: {} });
+    try {
+      replaceKeysFile(path, [a.entry, b.entry]);
+      assert.deepEqual((await strategy.reload()).added, [b.entry.id]);
+    } finally {
+      strategy.close();
+    }
+  });
+});
