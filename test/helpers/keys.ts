@@ -1,4 +1,5 @@
 // Named keys for tests: real tokens from the library's generator, with their stored entries.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { formatDigest } from '../../src/keys/digest.js';
 import { generateKey, generateKeyId, keyHint } from '../../src/keys/format.js';
@@ -33,4 +34,17 @@ export function fillerEntries(n: number): KeyEntry[] {
 /** Writes a keys file (mode 0600) holding `entries`. */
 export function writeKeysFile(path: string, entries: readonly KeyEntry[]): void {
   writeFileSync(path, `${JSON.stringify({ version: 1, keys: entries }, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** A fixed, valid entry numbered `n` (ids key_a to key_j repeat every 10), for file-format tests. */
+export function sampleEntry(n: number): KeyEntry {
+  return {
+    id: `key_${'abcdefghij'[n % 10]}`,
+    name: `key ${n}`,
+    family: 'service',
+    scopes: ['models:read'],
+    digest: `sha256:${createHash('sha256').update(`t${n}`).digest('hex')}`,
+    hint: 'bgs_…abcd',
+    created_at: '2026-01-31T00:00:00.000Z',
+  };
 }

@@ -1,7 +1,7 @@
 // FileKeyStore: list() reads and validates, warnings() checks the mode, subscribe() hears every real change once.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,8 @@ import { BearerGuardConfigError } from '../../src/errors/startup.js';
 import { serializeKeysFile } from '../../src/keys/file-format.js';
 import { FileKeyStore, type FileKeyStoreOptions } from '../../src/keys/file-store.js';
 import { writeFileAtomic } from '../../src/keys/file-write.js';
-import type { KeyEntry } from '../../src/keys/types.js';
 import { assertNoLeak, errorTexts, thrown } from '../helpers/config-fixtures.js';
+import { sampleEntry } from '../helpers/keys.js';
 
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const TOKEN = `bgs_${Array.from({ length: 49 }, () => B62[randomInt(62)]).join('')}`;
@@ -21,15 +21,7 @@ const POSIX = process.platform !== 'win32';
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-const entry = (n: number): KeyEntry => ({
-  id: `key_${'abcdefghij'[n % 10]}`,
-  name: `key ${n}`,
-  family: 'service',
-  scopes: ['models:read'],
-  digest: `sha256:${createHash('sha256').update(`t${n}`).digest('hex')}`,
-  hint: 'bgs_…abcd',
-  created_at: '2026-01-31T00:00:00.000Z',
-});
+const entry = sampleEntry;
 const content = (...ns: number[]): string => serializeKeysFile(ns.map(entry));
 
 /** A fresh directory holding a valid 0600 keys file. */

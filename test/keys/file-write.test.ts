@@ -1,7 +1,7 @@
 // Writing the keys file: atomic 0600 replacement, no temp files left, a lock that holds across processes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { BearerGuardConfigError } from '../../src/errors/startup.js';
 import { parseKeysFile, serializeKeysFile } from '../../src/keys/file-format.js';
 import { updateKeysFile, withFileLock, writeFileAtomic } from '../../src/keys/file-write.js';
 import type { KeyEntry } from '../../src/keys/types.js';
+import { sampleEntry } from '../helpers/keys.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -22,15 +23,7 @@ function fresh(): { dir: string; file: string } {
   return { dir, file: path.join(dir, 'keys.json') };
 }
 const modeOf = (p: string): number => fs.statSync(p).mode & 0o777;
-const entry = (n: number): KeyEntry => ({
-  id: `key_${'abcdefghij'[n % 10]}`,
-  name: `key ${n}`,
-  family: 'service',
-  scopes: ['models:read'],
-  digest: `sha256:${createHash('sha256').update(`t${n}`).digest('hex')}`,
-  hint: 'bgs_…abcd',
-  created_at: '2026-01-31T00:00:00.000Z',
-});
+const entry = sampleEntry;
 const isKeysError = (pattern: RegExp) => (err: unknown) =>
   err instanceof BearerGuardConfigError && err.code === 'ERR_BEARER_GUARD_KEYS_FILE' && pattern.test(err.message);
 const POSIX = process.platform !== 'win32';
