@@ -1,13 +1,13 @@
 // loadAuthConfig: argv > env > INI file > option > default for every setting, with token files and start-up checks.
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
 import { Secret } from '../safety/secret.js';
-import { readArgv } from './argv.js';
+import { readArgv, type SourceValues } from './argv.js';
 import { readEnv } from './env.js';
 import { readIniFile } from './ini-file.js';
 import type { LoadAuthConfigOptions } from './options.js';
 import { resolveLoadOptions, type ResolvedLoadOptions } from './resolve.js';
 import { layerOf, mergeLayers, type Layer } from './schema.js';
-import { SETTINGS, type SettingKey } from './settings.js';
+import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
@@ -75,18 +75,19 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
 
   // The single token: the highest level that gives it (as a value, a file, or a digest) wins.
   // Token files are read only when they win, so a stale lower-precedence path is harmless.
-  const flagOf = (key: SettingKey): string => SETTINGS.find((s) => s.key === key)!.flag;
   const levels = [
-    { token: args.values.token, file: args.files.token, digest: args.values.tokenSha256, name: (k: SettingKey, file = false) => `${flagOf(k)}${file ? '-file' : ''}` },
-    { token: env.values.token, file: env.files.token, digest: env.values.tokenSha256, name: (k: SettingKey, file = false) => `env ${file ? env.fileNames[k] : env.names[k]}` },
-    { token: ini?.values.token, file: undefined, digest: ini?.values.tokenSha256, name: () => `config file ${configFile}` },
+    { token: args.values.token, file: args.files.token, digest: args.values.tokenSha256, name: (k: SettingKey, file = false) => `${setting(k).flag}${file ? '-file' : ''}`,
+      both: (plain: string) => `${plain} and ${setting('tokenSha256').flag} were both given; give one` },
+    { token: env.values.token, file: env.files.token, digest: env.values.tokenSha256, name: (k: SettingKey, file = false) => `env ${file ? env.fileNames[k] : env.names[k]}`,
+      both: (plain: string) => `${plain} and ${env.names.tokenSha256} are both set; set one` },
+    { token: ini?.values.token, file: undefined, digest: ini?.values.tokenSha256, name: () => `config file ${configFile}`,
+      both: () => `config file ${configFile} sets both ${setting('token').ini} and ${setting('tokenSha256').ini}; keep one` },
   ];
   let token: { value: string; source: string } | undefined;
   let digest: { value: string; source: string } | undefined;
   for (const level of levels) {
-    const plain = level.token !== undefined || level.file !== undefined;
-    if (plain && level.digest !== undefined) {
-      throw conflict(`${level.name(level.token !== undefined ? 'token' : 'token', level.token === undefined)} and ${level.name('tokenSha256')} both give the token; give one`);
+    if ((level.token !== undefined || level.file !== undefined) && level.digest !== undefined) {
+      throw conflict(level.both(level.name('token', level.token === undefined)));
     }
     if (typeof level.token === 'string') token = { value: level.token, source: level.name('token') };
     else if (level.file !== undefined) {
@@ -98,11 +99,17 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
 
   const layers: Layer[] = [];
   if (o.keysFile !== undefined) layers.push({ auth_keys_file: o.keysFile });
-  for (const [values, where] of [[ini?.values, (k: SettingKey) => `config file ${configFile}` + (k ? '' : '')], [env.values, (k: SettingKey) => `env ${env.names[k]}`], [args.values, flagOf]] as const) {
+  // The other settings, lowest precedence first; the token and config file are settled above.
+  const others: Array<[SourceValues['values'] | undefined, (k: SettingKey) => string]> = [
+    [ini?.values, () => `config file ${configFile}`],
+    [env.values, (k) => `env ${env.names[k]}`],
+    [args.values, (k) => setting(k).flag],
+  ];
+  for (const [values, where] of others) {
     if (values === undefined) continue;
     const { token: _t, tokenSha256: _d, configFile: _c, ...rest } = values;
     layers.push(layerOf(rest));
-    for (const key of Object.keys(rest) as SettingKey[]) sources[SETTINGS.find((s) => s.key === key)!.name] = where(key);
+    for (const key of Object.keys(rest) as SettingKey[]) sources[setting(key).name] = where(key);
   }
   if (o.keysFile !== undefined && sources.auth_keys_file === undefined) sources.auth_keys_file = 'the keysFile option';
   if (token) layers.push({ auth_bearer_token: token.value });
