@@ -369,6 +369,21 @@ test('the tarball installs into a fresh app with express 5', { timeout: INSTALL_
   assert.ok(!existsSync(join(consumerDir, 'node_modules/bearer-guard/node_modules/express')), 'bearer-guard brought its own express');
 });
 
+test('the installed bin: bearer-guard --version, token hash from stdin, keys create into a 0600 file', { timeout: INSTALL_TIMEOUT_MS + 3 * RUN_TIMEOUT_MS }, async () => {
+  await requireInstalled();
+  const bin = join(consumerDir, 'node_modules/.bin/bearer-guard');
+  const version = await run(bin, ['--version'], consumerDir, RUN_TIMEOUT_MS);
+  assert.equal(version.code, 0, describeRun('bearer-guard --version', version));
+  assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  const keysFile = join(consumerDir, 'keys.json');
+  const created = await run(bin, ['keys', 'create', '--name', 'ci', '--scope', 'models:read', '--keys-file', keysFile], consumerDir, RUN_TIMEOUT_MS);
+  assert.equal(created.code, 0, describeRun('bearer-guard keys create', created));
+  assert.match(created.stdout, /^bgs_[0-9A-Za-z]{49}\n$/);
+  assert.equal(statSync(keysFile).mode & 0o777, 0o600);
+  const usage = await run(bin, ['token', 'hash', 'x'], consumerDir, RUN_TIMEOUT_MS);
+  assert.equal(usage.code, 2);
+});
+
 test('an ESM app: import { bearerGuard } from "bearer-guard"', { timeout: INSTALL_TIMEOUT_MS + RUN_TIMEOUT_MS }, async () => {
   await requireInstalled();
   checkConsumer(await runConsumer('consumer.mjs'), 'esm');
