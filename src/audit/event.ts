@@ -53,7 +53,7 @@ export function auditEvent(
 ): AuditEvent {
   const e: Record<string, unknown> = {
     type: 'auth',
-    time: new Date().toISOString(),
+    time: isoNow(),
     outcome,
     reason,
     status,
@@ -82,9 +82,15 @@ export function emit(sink: AuditSink, event: AuditEvent): void {
   }
 }
 
+// Anything auditPath must change: a query, a character to escape, or a run long enough to be a token.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_WORK = /[?\u0000-\u001f\u007f-\uffff"\\]|[A-Za-z0-9\-._~+=]{12}/;
+
 /** The request path for an event: no query, escaped, token-like segments replaced, capped. @internal */
 export function auditPath(url: unknown): string {
   if (typeof url !== 'string') return '';
+  // The common path ("/v2/models/iris-rf/predict") needs none of the work below.
+  if (url.length <= MAX_PATH && !NEEDS_WORK.test(url)) return url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const shown = path
@@ -103,8 +109,25 @@ function clientIp(req: IncomingMessage): string {
   }
 }
 
+let lastMs = 0;
+let lastIso = '';
+
+// Under load many decisions share a millisecond: format each millisecond once.
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f"\\]/;
+
 // Control characters, quotes and backslashes escaped as \xNN, then capped.
 function safeText(text: string, max: number): string {
+  if (text.length <= max && !UNSAFE.test(text)) return text;
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
