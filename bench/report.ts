@@ -20,6 +20,8 @@ export interface Target {
   /** Ratio at full speed (90th percentile of 100 ms slices), a steadier view on a noisy machine. */
   fullSpeed: number;
   min: number;
+  /** What a CPU profile showed for this target (bench/notes.ts), printed under the targets table. */
+  note?: string | undefined;
 }
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
@@ -76,10 +78,24 @@ export interface DocumentInput {
   table: string;
   targetText: string;
   memoryLine: string;
-  machine: { cores: number; cpu: string; node: string; date: string; pinning: string };
+  machine: { cores: number; cpu: string; node: string; date: string; pinning: string; load: string };
+  targets: readonly Target[];
   rounds: number;
   duration: number;
   connections: number;
+  /** The variants of each server process. */
+  groups: readonly (readonly string[])[];
+}
+
+/** The profile notes, each with this run's figure; a missed target without one says so. */
+export function targetNotes(targets: readonly Target[]): string {
+  const items = targets
+    .filter((t) => t.note !== undefined || t.value < t.min)
+    .map((t) => {
+      const figure = `this run ${fmt(t.value, 3)}, ${verdict(t.value, t.min)}; at full speed ${fmt(t.fullSpeed, 3)}; goal >= ${fmt(t.min, 2)}`;
+      return `- **${t.name}** (${figure}). ${t.note ?? 'Not profiled yet: see bench/profile.ts, and add what it shows to bench/notes.ts.'}`;
+    });
+  return items.length === 0 ? 'Every target was met; no profile notes.' : items.join('\n');
 }
 
 export function benchDocument(d: DocumentInput): string {
@@ -93,8 +109,10 @@ version so the benchmark cannot rot; it asserts that every variant produced resu
 
 - Every variant serves the same small JSON route (\`GET ${ROUTE}\`) on its own port on 127.0.0.1; the load
   generator (autocannon, ${d.connections} connections) runs in a separate process. Variants compared by a target
-  share one server process (a b c d g n; e f; h i), so that process-level luck (code layout, JIT decisions:
-  up to 10% between identical processes here) does not pass for a difference between them.
+  share one server process (${d.groups.map((g) => g.join(' ')).join('; ')}), so that process-level luck (code layout,
+  JIT decisions: up to 10% between identical processes here) does not pass for a difference between them. The
+  one exception is (b)/(e): passport reshapes every request object it sees, so it stays out of (b)'s process,
+  and that target's margin is wider than process luck. bench/run.ts refuses any other cross-process target.
 - ${d.rounds} rounds of ${d.duration} s per variant after a warm-up, interleaved (a b c ... n, then b c ... n a, ...:
   the starting variant rotates) so that drift hits every variant alike. req/s, p50 and p99 are medians over
   rounds; each ratio is computed within a round, then the median is taken. Targets are judged on that.
@@ -102,14 +120,20 @@ version so the benchmark cannot rot; it asserts that every variant produced resu
   timed in 100 ms slices shows it), which blurs per-round ratios by several percent. The 90th percentile
   of each variant's 100 ms throughput slices over the whole run estimates its throughput when the machine
   runs at full speed; the ratio of those is the steadier figure, shown beside the judged one.
-- (a)-(g) and (n) run on Express 5.3, (h)-(i) on Express 4.22; (i)'s ratio is to (h). (n), a no-op
-  \`app.use\` middleware, is a reference: it is what Express itself charges for any middleware.
+- (h)-(i) run on Express 4.22, every other variant on Express 5.3; (i)'s ratio is to (h). (n), a no-op
+  \`app.use\` middleware, is a reference: it is what Express itself charges for any middleware, and
+  (b)/(n) is bearerGuard's own cost on top of that.
+- Named keys: (j) is \`bearerGuard({ keyStore })\` with a \`MemoryKeyStore\` of one \`service\` key (scopes
+  \`models:read\`); (k) the same with ${'10,000'} keys, the presented one among them; (l) is (j) plus
+  \`requireScopes('models:read')\` on the route; (m) is (j) plus \`audit: () => {}\`. Each is judged against (j).
+  The presented key is not of the key-token shape (\`bg[usae]_\` + 49 base62), so the CRC-32 check those
+  tokens get is not in these figures; the other ${'9,999'} keys are random tokens of that shape.
 - Heap: one guard driven in-process with ${'1,000,000'} requests (valid, wrong and missing tokens in turn); heap
   measured after forced GC.
 
 ## Machine
 
-${m.cores} cores (${m.cpu}), Node ${m.node}, measured ${m.date}; ${m.pinning}.
+${m.cores} cores (${m.cpu}), Node ${m.node}, measured ${m.date}; ${m.pinning}. ${m.load}
 
 ## Results
 
@@ -123,14 +147,15 @@ ${d.targetText}
 
 ${d.memoryLine}
 
-## Where the guard's time goes
+## Where the time goes
 
-A CPU profile of variant (b) under load (\`node --cpu-prof\`, 2026-11-22) put bearerGuard's own functions at
-about 2.3% of the server's busy CPU: SHA-256 of the candidate 0.6%, header parsing 0.4%, the public-path
-check 0.5% (half of it Express's \`req.path\` getter), the middleware frame 0.3%, the comparison 0.05%. The
-rest of the distance to (a) is what Express charges for any \`app.use\` middleware: see (n). The first
-profile had found the digest at 1.2%: \`crypto.hash(..., 'buffer')\` costs about 3.5 times a string digest on
-Node 20, so digests are now compared as 32-character strings (see docs/security.md); one guard call takes
-about 0.4 us in-process (\`npm run bench:micro\`).
+What CPU profiles of the server under load showed, next to this run's figure (notes from bench/notes.ts,
+profiles from \`node --import tsx bench/profile.ts --prof DIR <variant>\`; shares are of the server's busy CPU):
+
+${targetNotes(d.targets)}
+
+Earlier finding: \`crypto.hash(..., 'buffer')\` costs about 3.5 times a string digest on Node 20, so digests
+are compared as 32-character strings (see docs/security.md); one guard call takes about 0.4 us in-process
+(\`npm run bench:micro\`).
 `;
 }

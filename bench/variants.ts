@@ -1,13 +1,21 @@
 // The benchmarked apps: the same small JSON route under /v2/models/, guarded in different ways.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express5 from 'express';
 import express4 from 'express4';
 import { Passport } from 'passport';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
-import { bearerGuard, createBearerStrategy } from 'bearer-guard';
+import { bearerGuard, createBearerStrategy, MemoryKeyStore, requireScopes, type KeyEntry } from 'bearer-guard';
 
 export const BENCH_TOKEN = 'bench-token-3kJ9xQ2mV7pL1sZ8wR4tY6uN0bC5dF';
 export const ROUTE = '/v2/models/iris';
+/**
+ * The named key the load generator presents to the keyring variants. Deliberately not of the
+ * key-token shape (`bg[usae]_` + 49 base62), so the guard skips its CRC-32 check; keyring lookup
+ * does not need the shape.
+ */
+export const BENCH_KEY = 'bench-key-Qm7Zr2Kx9LpV4tWn8Ys1Jd6Hb3Fc5Ga0Ne2Uo7Ri4';
+/** Size of the large keyring of variant (k). */
+export const KEYRING_SIZE = 10_000;
 
 type Express = typeof express5;
 export interface Variant {
@@ -53,6 +61,7 @@ function minimalGuard(): express5.RequestHandler {
 }
 
 const valid = `Bearer ${BENCH_TOKEN}`;
+const validKey = `Bearer ${BENCH_KEY}`;
 const e4 = express4 as unknown as Express;
 
 export const VARIANTS: readonly Variant[] = [
@@ -72,6 +81,11 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'n', label: 'no-op app.use middleware (reference)', header: valid, expectedStatus: 200, build: () => withRoute(noop(express5())) },
   { id: 'h', label: 'unguarded (Express 4)', header: valid, expectedStatus: 200, build: () => withRoute(e4()) },
   { id: 'i', label: 'bearerGuard, valid token (Express 4)', header: valid, expectedStatus: 200, build: () => guarded(e4) },
+  // Named keys (keyStore): (j) is the reference for (k), (l) and (m).
+  { id: 'j', label: 'bearerGuard, keyStore with 1 key', header: validKey, expectedStatus: 200, build: () => keyed(1) },
+  { id: 'k', label: `bearerGuard, keyStore with ${KEYRING_SIZE.toLocaleString('en')} keys`, header: validKey, expectedStatus: 200, build: () => keyed(KEYRING_SIZE) },
+  { id: 'l', label: "(j) + requireScopes('models:read') on the route", header: validKey, expectedStatus: 200, build: () => keyed(1, { scopes: true }) },
+  { id: 'm', label: '(j) + audit sink that drops events', header: validKey, expectedStatus: 200, build: () => keyed(1, { audit: true }) },
 ];
 
 function noop(app: ReturnType<Express>): ReturnType<Express> {
@@ -83,4 +97,53 @@ function guarded(factory: Express): ReturnType<Express> {
   const app = factory();
   app.use(bearerGuard({ token: BENCH_TOKEN, logger: silent }));
   return withRoute(app);
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `n` random base62 characters (a byte modulo 62 is slightly biased: fine for bench keys). */
+function base62(n: number): string {
+  let out = '';
+  for (const b of randomBytes(n)) out += BASE62[b % 62];
+  return out;
+}
+
+/** `key_` and 12 lower-case letters (ids have no digits), distinct for each `i`. */
+function keyId(i: number): string {
+  let letters = '';
+  for (let k = 0, n = i; k < 8; k++, n = Math.floor(n / 26)) letters = String.fromCharCode(97 + (n % 26)) + letters;
+  return `key_benc${letters}`;
+}
+
+function entry(i: number, token: string): KeyEntry {
+  return {
+    id: keyId(i),
+    name: `bench-${i}`,
+    family: 'service',
+    scopes: ['models:read'],
+    digest: `sha256:${createHash('sha256').update(token).digest('hex')}`,
+    hint: `…${token.slice(-4)}`,
+    created_at: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+/**
+ * A keyring of `size` entries: the presented key in the middle, the rest random tokens of the key
+ * shape (`bgs_` + 49 base62; never presented, so their checksums do not matter). Built once per
+ * size, so that variants of one size share it.
+ */
+const keyrings = new Map<number, KeyEntry[]>();
+function keyEntries(size: number): KeyEntry[] {
+  let entries = keyrings.get(size);
+  if (entries === undefined) {
+    entries = Array.from({ length: size }, (_, i) => entry(i, i === size >> 1 ? BENCH_KEY : `bgs_${base62(49)}`));
+    keyrings.set(size, entries);
+  }
+  return entries;
+}
+
+function keyed(size: number, extra: { scopes?: boolean; audit?: boolean } = {}): ReturnType<Express> {
+  const app = express5();
+  app.use(bearerGuard({ keyStore: new MemoryKeyStore(keyEntries(size)), logger: silent, ...(extra.audit ? { audit: () => {} } : {}) }));
+  return extra.scopes ? withRoute(app, requireScopes('models:read') as express5.RequestHandler) : withRoute(app);
 }

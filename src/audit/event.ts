@@ -100,10 +100,14 @@ export function auditPath(url: unknown): string {
   return safeText(shown, MAX_PATH);
 }
 
+// `req.ip` when the app trusts proxies; otherwise the socket's address, which is what `req.ip`
+// would give without paying for Express's X-Forwarded-For parsing on every request.
 function clientIp(req: IncomingMessage): string {
   try {
-    const ip = (req as { ip?: unknown }).ip;
-    return safeText(typeof ip === 'string' ? ip : (req.socket?.remoteAddress ?? ''), 64);
+    const app = (req as { app?: { get?(name: string): unknown } }).app;
+    const trusting = typeof app?.get === 'function' && Boolean(app.get('trust proxy'));
+    const ip = trusting ? (req as { ip?: unknown }).ip : req.socket?.remoteAddress;
+    return typeof ip === 'string' ? safeText(ip, 64) : '';
   } catch {
     return '';
   }
