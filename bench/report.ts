@@ -155,7 +155,7 @@ profiles from \`node --import tsx bench/profile.ts --prof DIR <variant>\`; share
 ${targetNotes(d.targets)}
 
 Earlier finding: \`crypto.hash(..., 'buffer')\` costs about 3.5 times a string digest on Node 20, so digests
-are compared as 32-character strings (see docs/security.md); one guard call takes about 0.4 us in-process
+are 32-character strings, and keys are looked up by them in a map (see docs/security.md); one guard call takes about 0.4 us in-process
 (\`npm run bench:micro\`).
 `;
 }

@@ -39,24 +39,23 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const warnings: BearerGuardWarning[] = [];
   const legacy: LegacyKey[] = [];
   let keysFile = o.keysFile;
-  let tokens: readonly string[];
   if (o.token !== undefined) {
-    o.token.forEach((t, i) => {
-      const source = o.token!.length === 1 ? 'the token option' : `the token option (entry ${i})`;
-      const weak = checkConfiguredToken(t, source, o.maxTokenLength, (code, message) => optionRangeError(code, `${o.fn}: ${message}`));
+    const single = o.token.length === 1;
+    o.token.forEach((token, i) => {
+      const source = single ? 'the token option' : `the token option (entry ${i})`;
+      const weak = checkConfiguredToken(token, source, o.maxTokenLength, (code, message) => optionRangeError(code, `${o.fn}: ${message}`));
       if (weak) warnings.push(weak);
+      legacy.push({ id: single ? 'token' : `token[${i}]`, token });
     });
-    tokens = o.token;
     if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
-    o.token.forEach((token, i) => legacy.push({ id: o.token!.length === 1 ? 'token' : `token[${i}]`, token }));
   } else {
     const config = loadConfig(o);
     warnings.push(...config.warnings);
     if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
     if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
-    tokens = config.token ? [config.token.reveal()] : [];
     keysFile = config.keysFile;
   }
+  const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: \`keyStore\` and a keys file were both given; configure one source of keys`);
   }

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Probe } from '../../src/self-test/corpus.js';
+import { MemoryKeyStore, type BearerGuardOptions } from '../../src/index.js';
 import { MAJORS, TOKEN } from '../helpers/apps.js';
+import { fillerEntries, makeKey } from '../helpers/keys.js';
 import { fire, PUBLIC_HANDLERS, serveGuardedAndTwin, sig, type Shot } from './harness.js';
 
 const SEEDS = ['/', '/v2/', '/v2/models/', '/v2/models/iris', '/v2/models/iris/predict', '/v2/other'];
@@ -37,8 +39,8 @@ const spelling = fc.record({
   method: fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'),
 }).map(({ seed, mutations, method }) => ({ seed, method, target: mutations.reduce(mutate, seed) }));
 
-/** An Authorization header built from parts, with its validity decided by RFC 6750 + RFC 9110 rules. */
-const credential = fc.record({
+/** An Authorization header built from parts around `TOKEN`, with its validity decided by RFC 6750 + RFC 9110 rules. */
+const credentialFor = (TOKEN: string) => fc.record({
   scheme: fc.constantFrom('Bearer', 'bearer', 'BEARER', 'bEARER', 'Bearer2', 'Basic', 'Token', 'Bearer:', '', 'B\xd0\xb5arer', 'Bearer='),
   sep: fc.constantFrom(' ', '  ', '   ', '\t', '\xa0', '', ' , ', '= '),
   token: fc.oneof(
@@ -84,9 +86,18 @@ function assertRefusedOrPublic(g: Shot, u: Shot, what: string): void {
   }
 }
 
+// The single token, and a real named key (so near misses meet the checksum rule) among 5,000.
+const KEY = makeKey('service');
+const SETUPS: Array<{ name: string; token: string; guard: BearerGuardOptions }> = [
+  { name: 'the single token', token: TOKEN, guard: {} },
+  { name: 'a keyring of 5,001 keys', token: KEY.token, guard: { token: undefined, argv: [], env: {}, keyStore: new MemoryKeyStore([...fillerEntries(5000), KEY.entry]) } },
+];
+
 for (const { label, express } of MAJORS) {
-  describe(`properties on ${label}`, () => {
-    const apps = serveGuardedAndTwin(express);
+  for (const { name, token: TOKEN, guard } of SETUPS) {
+  const credential = credentialFor(TOKEN);
+  describe(`properties on ${label} with ${name}`, () => {
+    const apps = serveGuardedAndTwin(express, guard);
     const both = async (p: Probe): Promise<[Shot, Shot]> => [(await fire(apps.guarded, [p], () => [], 1))[0]!, (await fire(apps.twin, [p], () => [], 1))[0]!];
 
     test('any path spelling: refused or public without the token, the twin\'s answer with it', async (t) => {
@@ -120,4 +131,5 @@ for (const { label, express } of MAJORS) {
       assert.ok(seen.valid > 0 && seen.refused > 0, 'both kinds generated');
     });
   });
+  }
 }
