@@ -74,6 +74,13 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   for (const w of warnings) logger.warn(w.message);
   const mode = legacy.length > 0 || store !== undefined || o.verify !== undefined ? 'on' : 'off';
   const failures = prepareFailures(o.realm);
+  // Refusals without a key are built once: the refusing path allocates nothing.
+  const refuse = Object.freeze({
+    missing: Object.freeze({ failure: failures.missing }),
+    invalidRequest: Object.freeze({ failure: failures.invalidRequest }),
+    invalidToken: Object.freeze({ failure: failures.invalidToken }),
+    unknownKey: Object.freeze({ failure: failures.unknownKey }),
+  });
   const families = o.families;
   const verify = o.verify;
   const maxLength = o.maxTokenLength;
@@ -91,24 +98,24 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
 
   const fromVerify = async (token: string, req: IncomingMessage): Promise<Outcome> => {
     const identity = await verify!(token, req);
-    if (identity === null || identity === undefined) return { failure: failures.unknownKey };
+    if (identity === null || identity === undefined) return refuse.unknownKey;
     return judgeIdentity(issuer, identity, families, failures);
   };
 
   const authenticate = (req: IncomingMessage): Outcome | Promise<Outcome> => {
     const token = readBearerToken(req, maxLength);
     if (typeof token !== 'string') {
-      return token === HeaderProblem.Missing ? { failure: failures.missing }
-        : token === HeaderProblem.Ambiguous ? { failure: failures.invalidRequest }
-        : { failure: failures.invalidToken };
+      return token === HeaderProblem.Missing ? refuse.missing
+        : token === HeaderProblem.Ambiguous ? refuse.invalidRequest
+        : refuse.invalidToken;
     }
     // Our prefixes are reserved: a truncated or mistyped key is refused before any lookup.
-    if (hasKeyPrefix(token) && !hasValidChecksum(token)) return { failure: failures.invalidToken };
+    if (hasKeyPrefix(token) && !hasValidChecksum(token)) return refuse.invalidToken;
     const keyring = live.current();
     if (keyring === undefined) return live.ready.then(() => authenticate(req));
     const record = keyring.find(token);
     if (record !== undefined) return judge(record);
-    return verify === undefined ? { failure: failures.unknownKey } : fromVerify(token, req);
+    return verify === undefined ? refuse.unknownKey : fromVerify(token, req);
   };
 
   return {
