@@ -12,11 +12,14 @@ import type { RequestHandler } from 'express';
 import { Passport } from 'passport';
 import {
   BearerGuardConfigError,
+  InsufficientScopeError,
   InvalidTokenError,
+  MemoryKeyStore,
   Secret,
   bearerGuard,
   createBearerStrategy,
   loadAuthConfig,
+  requireScopes,
 } from '../src/index.js';
 import type {
   AuthConfig,
@@ -31,6 +34,14 @@ import type {
   InvalidRequestError,
   LoadAuthConfigOptions,
   MissingTokenError,
+  AuditEvent,
+  AuditReason,
+  BearerAuth,
+  BearerGuardError,
+  KeyEntry,
+  KeyFamily,
+  KeyringChange,
+  KeyStore,
 } from '../src/index.js';
 
 /** `true` only when A and B are the same type (not merely mutually assignable). */
@@ -61,6 +72,34 @@ export function typeTests(): void {
   bearerGuard({ token: 1 });
   // @ts-expect-error -- the logger needs warn(message)
   bearerGuard({ logger: {} });
+
+  // --- named keys, scopes, audit --------------------------------------------------------
+  const store: KeyStore = new MemoryKeyStore([]);
+  const dbStore: KeyStore = { description: 'db', list: async (): Promise<KeyEntry[]> => [] };
+  bearerGuard({ keyStore: store, families: ['user', 'service'], keysFile: undefined });
+  bearerGuard({ keyStore: dbStore, verify: async (token, req) => (token.length > 0 && req.method === 'GET' ? { name: 'oauth', scopes: ['models:read'] } : null) });
+  bearerGuard({ keysFile: '/etc/keys.json', audit: (e: AuditEvent) => void e.reason, verify: () => null });
+  bearerGuard({ audit: { info: (e: AuditEvent) => void e.outcome, warn: (e: AuditEvent) => void e.status } });
+  // @ts-expect-error -- enrollment tokens are never accepted on a guarded route
+  bearerGuard({ families: ['enroll'] });
+  // @ts-expect-error -- verify resolves an identity with a name, or null
+  bearerGuard({ verify: async () => ({ scopes: [] }) });
+  app.post('/v2/models/:name/predict', requireScopes('models:predict'), (_req, res) => void res.json({}));
+  app.get('/v2/models/', requireScopes('models:read', 'models:list'));
+  const reloaded: Promise<KeyringChange> = bearerGuard().reload();
+  void reloaded.then((c) => c.added.length + c.removed.length + c.changed.length + c.size);
+  bearerGuard().close();
+  const _authShape: Equal<keyof BearerAuth, 'id' | 'name' | 'family' | 'scopes' | 'expiresAt' | 'agentId' | 'environment'> = true;
+  const _family: Equal<KeyFamily, 'user' | 'service' | 'agent' | 'enroll'> = true;
+  const _identityIsAuth: Equal<BearerIdentity, BearerAuth> = true;
+  const _reason: Equal<AuditEvent['reason'], AuditReason> = true;
+  const auth = {} as BearerAuth;
+  // @ts-expect-error -- req.auth is read-only
+  auth.scopes = ['*'];
+  const _forbidden: Equal<InsufficientScopeError['code'], 'insufficient_scope'> = true;
+  const _base: BearerGuardError = new InsufficientScopeError(['models:read']);
+  const _configBase: BearerGuardError = new BearerGuardConfigError('ERR_BEARER_GUARD_KEYS_FILE', 'x');
+  void createBearerStrategy().reload();
 
   // --- createBearerStrategy() with passport ----------------------------------------------
   const strategy: BearerGuardStrategy = createBearerStrategy({ token: 'x', realm: 'api' });
