@@ -2,6 +2,7 @@
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { mayContainToken } from '../safety/redact.js';
 import { closest } from './did-you-mean.js';
+import { describe, unshown, validatePublic, validateTokenOption } from './option-values.js';
 
 type Fail = { type(expected: string): never; range(message: string): never };
 type Level = 'load' | 'check' | 'guard';
@@ -134,60 +135,6 @@ function nonEmptyPath(v: unknown, f: Fail, omit: string): void {
   if (v === '') f.range(`must not be empty; ${omit}`);
 }
 
-// Type errors here describe the type only: a misplaced token must not end up in a message.
-function validateTokenOption(token: unknown, fn: string): void {
-  const list = Array.isArray(token) ? (token as unknown[]) : [token];
-  if (Array.isArray(token) && token.length === 0) {
-    throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must not be an empty array; omit it to load the token from argv, env or a config file`);
-  }
-  for (const t of list) {
-    if (typeof t !== 'string') {
-      throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must be a string or an array of strings (received ${typeOnly(t)})`);
-    }
-    if (t === '') {
-      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must not be empty; omit it (or pass undefined) to load the token from argv, env or a config file`);
-    }
-  }
-}
-
-function validatePublic(value: unknown, fn: string): void {
-  if (!Array.isArray(value)) {
-    throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` must be an array of path strings (received ${describe(value)})`);
-  }
-  (value as unknown[]).forEach((p, i) => {
-    if (typeof p !== 'string') {
-      throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` must be an array of path strings (received an entry of type ${typeOnly(p)})`);
-    }
-    // An entry is echoed so the caller can find it, unless it looks like a token pasted there.
-    const entry = mayContainToken(p) ? `${i} (${unshown(p)})` : JSON.stringify(p);
-    if (!p.startsWith('/')) {
-      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`public\` entry ${entry} must start with "/"`);
-    }
-    if (/[*:?#()[\]{}\s\\]/.test(p) || p.includes('//')) {
-      throw optionRangeError(
-        'ERR_BEARER_GUARD_INVALID_OPTION',
-        `${fn}: \`public\` entry ${entry} must be an exact path: patterns, parameters, query strings, spaces and "//" are not supported (list each open path, e.g. "/health")`,
-      );
-    }
-  });
-}
-
-/** Describes a value that is not echoed because it looks like a token. */
-function unshown(value: string): string {
-  return `${value.length} characters, not shown because they look like a token`;
-}
-
 function looksLikeRequest(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'method' in value && 'headers' in value && 'socket' in value;
-}
-
-function typeOnly(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-}
-
-function describe(value: unknown): string {
-  // A string is never echoed: a token pasted into the wrong option must not reach a log.
-  if (typeof value === 'string') return `a string of ${value.length} characters`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeOnly(value);
 }
