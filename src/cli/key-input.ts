@@ -1,11 +1,10 @@
 // Checks of what `keys create` and `keys rotate` are given: name, scopes, expiry and grace period.
 import type { Command } from 'commander';
 import { parseDuration, parseExpiry } from '../keys/duration.js';
+import { isScope } from '../keys/scopes.js';
 import { mayContainToken } from '../safety/redact.js';
 import { usageError } from './errors.js';
 
-/** A scope: `*`, or lower-case words joined by `:`, optionally ending in `:*`. */
-export const SCOPE = /^(\*|[a-z0-9_.-]+(:([a-z0-9_.-]+|\*))*)$/;
 const NAME = /^[\x20-\x7e]{1,64}$/;
 
 /** `text` quoted when it is short, plain and not token-like; otherwise a placeholder. */
@@ -30,7 +29,7 @@ export function checkName(cmd: Command, name: string): string {
  */
 export function checkScopes(cmd: Command, scopes: readonly string[]): string[] {
   for (const scope of scopes) {
-    if (!SCOPE.test(scope)) {
+    if (!isScope(scope)) {
       throw usageError(cmd, `--scope ${quoted(scope)} is not a scope: use lower-case words joined by ":" such as models:read, models:* or * (allowed: a-z 0-9 _ . - and a final *)`);
     }
   }

@@ -1,12 +1,12 @@
 // The keys file format: strict parsing of `{"version": 1, "keys": [...]}` and its serialisation.
 import { BearerGuardConfigError } from '../errors/startup.js';
 import { mayContainToken } from '../safety/redact.js';
+import { isScope } from './scopes.js';
 import { KEY_FAMILIES, type KeyEntry } from './types.js';
 
 type Check = (value: unknown) => boolean;
 const str = (re: RegExp): Check => (v) => typeof v === 'string' && re.test(v);
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const SCOPE = /^(\*|[a-z0-9_.-]+(:([a-z0-9_.-]+|\*))*)$/;
 const isTime: Check = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v;
 const TIME = 'an ISO 8601 UTC time as toISOString() writes it, e.g. 2027-01-31T00:00:00.000Z';
 const ID_RULE = '1 to 64 characters from A-Z, a-z, 0-9, "_", "." and "-"';
@@ -16,7 +16,7 @@ const FIELDS: ReadonlyArray<readonly [keyof KeyEntry, boolean, Check, string]> =
   ['id', true, str(ID), `a string of ${ID_RULE}`],
   ['name', true, (v) => str(/^[\x20-\x7e]{1,64}$/)(v) && !/["'`]/.test(v as string), 'a string of 1 to 64 printable ASCII characters without quotes'],
   ['family', true, (v) => (KEY_FAMILIES as readonly unknown[]).includes(v), `one of ${KEY_FAMILIES.join(', ')}`],
-  ['scopes', true, (v) => Array.isArray(v) && v.every(str(SCOPE)), 'an array of scope strings such as "models:read", "models:*" or "*"'],
+  ['scopes', true, (v) => Array.isArray(v) && v.every(isScope), 'an array of scope strings such as "models:read", "models:*" or "*"'],
   ['digest', true, str(/^sha256:[0-9a-f]{64}$/), '"sha256:" followed by 64 lower-case hex digits'],
   ['hint', true, (v) => typeof v === 'string' && v.length >= 1 && v.length <= 16, 'a string of 1 to 16 characters'],
   ['created_at', true, isTime, TIME],

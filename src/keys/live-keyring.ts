@@ -25,8 +25,9 @@ export interface LiveKeyring {
  */
 export function createLiveKeyring(issuer: Issuer, legacy: readonly LegacyKey[], store: KeyStore | undefined, logger: BearerGuardLogger): LiveKeyring {
   let current: Keyring | undefined;
-  let pending: Promise<KeyringChange> | undefined;
-  let again = false;
+  // Reloads run one after another, each reading the store after the previous one finished, so
+  // a reload() never reports a read that began before it was asked for.
+  let queue: Promise<unknown> = Promise.resolve();
 
   const build = async (): Promise<KeyringChange> => {
     const entries = store === undefined ? [] : await store.list();
@@ -35,20 +36,10 @@ export function createLiveKeyring(issuer: Issuer, legacy: readonly LegacyKey[], 
     current = next;
     return change;
   };
-  // One reload at a time; a change signalled meanwhile runs one more after it.
   const reload = (): Promise<KeyringChange> => {
-    if (pending !== undefined) {
-      again = true;
-      return pending;
-    }
-    pending = build().finally(() => {
-      pending = undefined;
-      if (again) {
-        again = false;
-        void reload().catch(() => {});
-      }
-    });
-    return pending;
+    const run = queue.then(build, build);
+    queue = run.catch(() => undefined);
+    return run;
   };
 
   let ready: Promise<void>;

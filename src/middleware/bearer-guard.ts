@@ -6,7 +6,7 @@ import type { KeyringChange } from '../keys/keyring.js';
 import { createAuthenticator } from '../request/authenticate.js';
 import { markAuthOff } from '../request/context.js';
 import { createPublicMatcher, type RoutedRequest } from '../request/public-paths.js';
-import { authenticateAndSettle } from '../request/settle.js';
+import { authenticateAndSettle, failClosed } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
 
 /**
@@ -63,7 +63,7 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
       open = isPublic(req as RoutedRequest);
     } catch (err) {
       // A request whose path cannot even be read is settled like any failed check: 500.
-      authenticateAndSettle({ ...auth, authenticate: () => { throw err; } }, req, res, next);
+      failClosed(auth, req, res, err);
       return;
     }
     if (open) {

@@ -3,14 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { auditEvent, emit } from '../audit/event.js';
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { issuerOf } from '../keys/principal.js';
+import { grantersOf, isScope } from '../keys/scopes.js';
 import { isAuthOff } from './context.js';
 import { prepareInsufficientScope, sendFailure, sendInternalError, type PreparedFailure } from './respond.js';
 import type { AuthedRequest } from './settle.js';
 
 /** The middleware `requireScopes()` returns. */
 export type RequireScopesMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-
-const SCOPE = /^(\*|[a-z0-9_.-]+(:([a-z0-9_.-]+|\*))*)$/;
 
 /**
  * Route middleware placed after the guard: lets the request on only when `req.auth` holds every
@@ -30,14 +29,10 @@ export function requireScopes(...scopes: string[]): RequireScopesMiddleware {
   if (scopes.length === 0) throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', 'requireScopes: name at least one scope, e.g. requireScopes("models:read")');
   for (const s of scopes) {
     if (typeof s !== 'string') throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', 'requireScopes: every scope must be a string such as "models:read"');
-    if (!SCOPE.test(s)) throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', 'requireScopes: a scope is lower-case words joined by ":", such as "models:read" (allowed: a-z 0-9 _ . - and a final "*")');
+    if (!isScope(s)) throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', 'requireScopes: a scope is lower-case words joined by ":", such as "models:read" (allowed: a-z 0-9 _ . - and a final "*")');
   }
-  // Each required scope with every scope that grants it, computed once: "models:predict" is
-  // granted by itself, "models:*" and "*".
-  const granters = scopes.map((s) => {
-    const parts = s.split(':');
-    return [s, '*', ...parts.slice(1).map((_, i) => `${parts.slice(0, i + 1).join(':')}:*`)];
-  });
+  // Each required scope with every scope that grants it, computed once.
+  const granters = scopes.map(grantersOf);
   const scope = scopes.join(' ');
   const refusals = new Map<string, PreparedFailure>();
   let warned = false;

@@ -28,13 +28,13 @@ export function authenticateAndSettle(auth: Authenticator, req: IncomingMessage,
   try {
     outcome = auth.authenticate(req);
   } catch (err) {
-    settleError(auth, req, res, fallback, err);
+    failClosed(auth, req, res, err, fallback);
     return;
   }
   if (outcome instanceof Promise) {
     outcome.then(
       (o) => settle(auth, req, res, admit, fallback, o),
-      (err: unknown) => settleError(auth, req, res, fallback, err),
+      (err: unknown) => failClosed(auth, req, res, err, fallback),
     );
     return;
   }
@@ -56,7 +56,12 @@ function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse |
   else fallback?.refuse(f.challenge, f.status);
 }
 
-function settleError(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, fallback: Fallback | undefined, err: unknown): void {
+/**
+ * Ends a request whose check threw: reported without the error's message, audited as
+ * `internal_error`, answered 500. Never a pass.
+ * @internal
+ */
+export function failClosed(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, err: unknown, fallback?: Fallback): void {
   reportInternalError(auth.logger, err);
   if (auth.audit !== undefined) {
     try {
