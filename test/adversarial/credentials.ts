@@ -3,6 +3,7 @@
 import { tokenElsewhere } from '../../src/self-test/corpus.js';
 import { utf8Bytes } from '../../src/self-test/spellings.js';
 import { TOKEN } from '../helpers/apps.js';
+import { changeCharFromEnd } from '../helpers/keys.js';
 
 export interface CredentialVariant {
   name: string;
@@ -48,7 +49,7 @@ export function credentialVariants(token: string = TOKEN, maxLength = 4096): Cre
   auth('lower-case token', `Bearer ${token.toLowerCase()}`);
   auth('flipped-case token', `Bearer ${flipCase(token)}`);
   auth('first letter case', `Bearer ${flipCase(token.charAt(0))}${token.slice(1)}`);
-  auth('last letter changed', `Bearer ${token.slice(0, -3)}A${token.slice(-2)}`);
+  auth('last letter changed', `Bearer ${changeCharFromEnd(token, 3)}`);
   // Scheme look-alikes and separators.
   for (const [name, value] of [
     ['Bearer2', `Bearer2 ${token}`], ['XBearer', `XBearer ${token}`], ['NotBearer', `NotBearer ${token}`], ['Bearer:', `Bearer: ${token}`],

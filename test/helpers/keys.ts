@@ -26,6 +26,16 @@ export function makeKey(family: KeyFamily = 'service', fields: Partial<KeyEntry>
   return { token, entry };
 }
 
+/**
+ * `token` with the character `from` the end (1 = last) replaced by `wanted`, or by another letter
+ * when it already is `wanted`: a near miss that is never the token itself, whatever random key it is.
+ */
+export function changeCharFromEnd(token: string, from: number, wanted = 'A'): string {
+  const i = token.length - from;
+  const replacement = token[i] === wanted ? (wanted === 'B' ? 'C' : 'B') : wanted;
+  return token.slice(0, i) + replacement + token.slice(i + 1);
+}
+
 /** `n` filler keys nobody presents, to make a keyring large. */
 export function fillerEntries(n: number): KeyEntry[] {
   return Array.from({ length: n }, () => makeKey('service', { name: 'filler' }).entry);

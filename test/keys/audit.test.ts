@@ -7,7 +7,7 @@ import { bearerGuard, MemoryKeyStore, requireScopes, type AuditEvent } from '../
 import { auditPath } from '../../src/audit/event.js';
 import { formatDigest } from '../../src/keys/digest.js';
 import { captureLogger } from '../helpers/apps.js';
-import { makeKey } from '../helpers/keys.js';
+import { changeCharFromEnd, makeKey } from '../helpers/keys.js';
 
 const reader = makeKey('service', { name: 'reader', scopes: ['models:read'] });
 const expired = makeKey('service', { name: 'old', expires_at: '2026-01-01T00:00:00.000Z' });
@@ -31,7 +31,7 @@ const CALLS: Call[] = [
   { name: 'no header', method: 'get', path: '/v2/models/', expect: { outcome: 'deny', reason: 'missing_token', status: 401 } },
   { name: 'two headers', method: 'get', path: '/v2/models/', header: `Bearer ${reader.token}, Bearer x`, expect: { outcome: 'deny', reason: 'invalid_request', status: 401 } },
   { name: 'malformed', method: 'get', path: '/v2/models/', header: 'Bearer a$b', expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
-  { name: 'bad checksum', method: 'get', path: '/v2/models/', token: `${reader.token.slice(0, -1)}0`, expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
+  { name: 'bad checksum', method: 'get', path: '/v2/models/', token: changeCharFromEnd(reader.token, 1, '0'), expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
   { name: 'truncated key (our prefix, not a whole key)', method: 'get', path: '/v2/models/', token: reader.token.slice(0, -3), expect: { outcome: 'deny', reason: 'invalid_token', status: 401 } },
   { name: 'unknown key', method: 'get', path: '/v2/models/', token: makeKey().token, expect: { outcome: 'deny', reason: 'unknown_key', status: 401 } },
   { name: 'expired', method: 'get', path: '/v2/models/', token: expired.token, expect: { outcome: 'deny', reason: 'expired', status: 401, key_id: expired.entry.id, key_name: 'old' } },
