@@ -1,7 +1,8 @@
 // Which keys file a `keys` command works on, how messages name it, and a check that it exists.
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
+import { keysFileLabel } from '../keys/file-format.js';
+import { fsReason } from '../safety/paths.js';
 import { failure, usageError } from './errors.js';
 
 /** The env var that names the keys file when `--keys-file` is not given. */
@@ -19,11 +20,6 @@ export function keysFileOf(cmd: Command, given: string | undefined, env: Readonl
   return file;
 }
 
-/** `keys file <path>`, as the library's own messages name it (a path that looks like a token is left out). */
-export function fileLabel(path: string): string {
-  return `keys file ${hidePath(path) ? `(${UNSHOWN(path)})` : path}`;
-}
-
 /**
  * Checks that the keys file exists, so that `revoke` and `rotate` fail on a mistyped path
  * instead of treating it as an empty file.
@@ -33,6 +29,6 @@ export function requireKeysFile(path: string): void {
   try {
     if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
   } catch (err) {
-    throw failure(`${fileLabel(path)}: cannot be read: ${fsReason(err)}`);
+    throw failure(`${keysFileLabel(path)}: cannot be read: ${fsReason(err)}`);
   }
 }

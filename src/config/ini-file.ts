@@ -1,10 +1,10 @@
 // Reads bearer-guard's keys from an INI file: [DEFAULT] or top level, nothing unknown.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'ini';
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
 import { closest } from './did-you-mean.js';
 import { INI_KEYS, SETTINGS, type SettingKey } from './settings.js';
-import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
+import { fsReason, hidePath, modeOpenToOthers, UNSHOWN } from '../safety/paths.js';
 
 /** What a config file said. @internal */
 export interface IniValues {
@@ -68,16 +68,11 @@ export function readIniFile(path: string, source: string): IniValues {
       result.values[setting.key] = String(raw).replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
     }
   }
-  if (SETTINGS.some((x) => x.sensitive && result.values[x.key] !== undefined) && process.platform !== 'win32') {
-    const mode = statSync(path).mode & 0o777;
-    if ((mode & 0o077) !== 0) {
-      result.warnings.push(
-        warning(
-          'W_BEARER_GUARD_CONFIG_FILE_MODE',
-          `${where} holds a token and can be read by group or others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${path}`,
-        ),
-      );
-    }
+  const mode = SETTINGS.some((x) => x.sensitive && result.values[x.key] !== undefined) ? modeOpenToOthers(path) : undefined;
+  if (mode !== undefined) {
+    result.warnings.push(
+      warning('W_BEARER_GUARD_CONFIG_FILE_MODE', `${where} holds a token and can be read by group or others (mode ${mode}); run: chmod 600 ${path}`),
+    );
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // The keys file format: strict parsing of `{"version": 1, "keys": [...]}` and its serialisation.
 import { BearerGuardConfigError } from '../errors/startup.js';
+import { shownPath } from '../safety/paths.js';
 import { mayContainToken } from '../safety/redact.js';
 import { isScope } from './scopes.js';
 import { KEY_FAMILIES, type KeyEntry } from './types.js';
@@ -26,6 +27,11 @@ const FIELDS: ReadonlyArray<readonly [keyof KeyEntry, boolean, Check, string]> =
   ['agent_id', false, str(ID), `a string of ${ID_RULE}`],
 ];
 const FIELD_NAMES: readonly string[] = FIELDS.map(([name]) => name);
+
+/** `keys file <path>`, as every message names it (a path that looks like a token is left out). @internal */
+export function keysFileLabel(path: string): string {
+  return `keys file ${shownPath(path)}`;
+}
 
 /** A field name that is safe to repeat in a message (a token pasted as a name is not). */
 const nameOf = (key: string): string => (/^[A-Za-z0-9_]{1,40}$/.test(key) && !mayContainToken(key) ? `"${key}"` : '(name not shown)');

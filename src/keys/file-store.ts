@@ -1,10 +1,10 @@
 // A KeyStore backed by a JSON keys file, re-read when the file changes (directory watch plus a poll).
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { BearerGuardConfigError, optionRangeError, warning, type BearerGuardWarning } from '../errors/startup.js';
-import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
-import { parseKeysFile } from './file-format.js';
+import { fsReason, modeOpenToOthers } from '../safety/paths.js';
+import { keysFileLabel, parseKeysFile } from './file-format.js';
+import { statSignature, watchFile } from './file-watch.js';
 import type { KeyStore } from './store.js';
 import type { KeyEntry } from './types.js';
 
@@ -53,7 +53,7 @@ export class FileKeyStore implements KeyStore {
     this.#debounceMs = debounceMs;
     this.#pollMs = pollMs;
     this.#onError = onError;
-    this.description = `keys file ${hidePath(path) ? `(${UNSHOWN(path)})` : path}`;
+    this.description = keysFileLabel(path);
   }
 
   /**
@@ -74,11 +74,9 @@ export class FileKeyStore implements KeyStore {
 
   /** A `W_BEARER_GUARD_KEYS_FILE_MODE` warning when group or others can read the file (not on Windows). */
   warnings(): BearerGuardWarning[] {
-    if (process.platform === 'win32') return [];
-    const mode = statSync(this.#path, { throwIfNoEntry: false })?.mode;
-    if (mode === undefined || (mode & 0o077) === 0) return [];
-    const octal = (mode & 0o777).toString(8).padStart(4, '0');
-    return [warning('W_BEARER_GUARD_KEYS_FILE_MODE', `${this.description} can be read by group or others (mode ${octal}); run: chmod 600 ${this.#path}`)];
+    const mode = modeOpenToOthers(this.#path);
+    if (mode === undefined) return [];
+    return [warning('W_BEARER_GUARD_KEYS_FILE_MODE', `${this.description} can be read by group or others (mode ${mode}); run: chmod 600 ${this.#path}`)];
   }
 
   /**
@@ -99,40 +97,8 @@ export class FileKeyStore implements KeyStore {
   }
 
   #watch(): () => void {
-    const name = basename(this.#path);
-    let timer: NodeJS.Timeout | undefined;
-    const schedule = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.#check(), this.#debounceMs).unref();
-    };
     this.#lastSeen ??= this.#signature();
-    schedule(); // catches a change made between list() and subscribe()
-    let watcher: FSWatcher | undefined;
-    const fallBack = (err: unknown): void => {
-      watcher?.close();
-      watcher = undefined;
-      this.#onError(`${this.description}: cannot watch its directory (${fsReason(err)}); checking every ${this.#pollMs} ms instead`);
-    };
-    try {
-      watcher = watch(dirname(this.#path), { persistent: false }, (_event, filename) => {
-        // null: the platform did not say which file; `..data`: a Kubernetes secret volume update.
-        if (filename === null || filename === name || filename === '..data') schedule();
-      });
-      watcher.on('error', fallBack).unref();
-    } catch (err) {
-      fallBack(err);
-    }
-    let stat = statSignature(this.#path);
-    const poll = setInterval(() => {
-      const now = statSignature(this.#path);
-      if (now !== stat) schedule();
-      stat = now;
-    }, this.#pollMs).unref();
-    return () => {
-      watcher?.close();
-      clearInterval(poll);
-      clearTimeout(timer);
-    };
+    return watchFile(this.#path, { debounceMs: this.#debounceMs, pollMs: this.#pollMs, description: this.description, onError: this.#onError }, () => this.#check());
   }
 
   #check(): void {
@@ -159,13 +125,3 @@ export class FileKeyStore implements KeyStore {
 }
 
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-/** What the poll compares: mtime, size and inode, or why the file cannot be stat'ed. */
-function statSignature(path: string): string {
-  try {
-    const { mtimeMs, size, ino } = statSync(path);
-    return `stat:${mtimeMs}:${size}:${ino}`;
-  } catch (err) {
-    return `error:${fsReason(err)}`;
-  }
-}

@@ -4,8 +4,8 @@ import { link, mkdir, open, readFile, rename, rm, stat, utimes, type FileHandle 
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BearerGuardConfigError } from '../errors/startup.js';
-import { fsReason, hidePath, UNSHOWN } from '../safety/paths.js';
-import { parseKeysFile, serializeKeysFile } from './file-format.js';
+import { fsReason } from '../safety/paths.js';
+import { keysFileLabel, parseKeysFile, serializeKeysFile } from './file-format.js';
 import type { KeyEntry } from './types.js';
 
 /** How long {@link withFileLock} waits. */
@@ -128,7 +128,7 @@ export async function updateKeysFile(
   path: string,
   change: (entries: KeyEntry[]) => KeyEntry[] | Promise<KeyEntry[]>,
 ): Promise<KeyEntry[]> {
-  const where = `keys file ${hidePath(path) ? `(${UNSHOWN(path)})` : path}`;
+  const where = keysFileLabel(path);
   return withFileLock(path, async () => {
     let text: string | undefined;
     try {

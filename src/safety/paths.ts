@@ -1,5 +1,5 @@
 // File paths in messages: a short reason for a file-system error, and paths that must not be echoed.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mayContainToken } from './redact.js';
 
@@ -41,4 +41,21 @@ export function hidePath(path: string): boolean {
     if (dirname(dir) === dir) break;
   }
   return mayContainToken(missing);
+}
+
+/** `path`, or why it is not shown (see {@link hidePath}): what messages put where a path goes. @internal */
+export function shownPath(path: string): string {
+  return hidePath(path) ? `(${UNSHOWN(path)})` : path;
+}
+
+/**
+ * The file's mode as four octal digits (`0644`) when group or others may read or write it;
+ * undefined when only the owner can, when it cannot be stat'ed, and on Windows.
+ * @internal
+ */
+export function modeOpenToOthers(path: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const mode = statSync(path, { throwIfNoEntry: false })?.mode;
+  if (mode === undefined || (mode & 0o077) === 0) return undefined;
+  return (mode & 0o777).toString(8).padStart(4, '0');
 }

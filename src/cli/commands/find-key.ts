@@ -2,7 +2,7 @@
 import type { KeyEntry } from '../../keys/types.js';
 import { mayContainToken } from '../../safety/redact.js';
 import { failure } from '../errors.js';
-import { fileLabel } from '../keys-file.js';
+import { keysFileLabel } from '../../keys/file-format.js';
 
 /**
  * The index of the entry with `id`.
@@ -13,8 +13,8 @@ export function findKey(entries: readonly KeyEntry[], id: string, file: string):
   const index = entries.findIndex((e) => e.id === id);
   if (index !== -1) return index;
   if (mayContainToken(id)) {
-    throw failure(`no key with the id given in ${fileLabel(file)} (the id given looks like a token and is not shown); ids look like key_qkzvbwhtmrxa, see bearer-guard keys list`);
+    throw failure(`no key with the id given in ${keysFileLabel(file)} (the id given looks like a token and is not shown); ids look like key_qkzvbwhtmrxa, see bearer-guard keys list`);
   }
-  if (!/^[\x21-\x7e]{1,100}$/.test(id)) throw failure(`no key with the id given in ${fileLabel(file)}; see bearer-guard keys list`);
-  throw failure(`no key with id ${id} in ${fileLabel(file)}; see bearer-guard keys list`);
+  if (!/^[\x21-\x7e]{1,100}$/.test(id)) throw failure(`no key with the id given in ${keysFileLabel(file)}; see bearer-guard keys list`);
+  throw failure(`no key with id ${id} in ${keysFileLabel(file)}; see bearer-guard keys list`);
 }

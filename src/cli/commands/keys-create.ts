@@ -6,7 +6,8 @@ import type { KeyEntry, KeyFamily } from '../../keys/types.js';
 import type { CliContext } from '../context.js';
 import { checkExpires, checkName, checkScopes } from '../key-input.js';
 import { describeKey } from '../key-view.js';
-import { fileLabel, keysFileOf } from '../keys-file.js';
+import { keysFileOf } from '../keys-file.js';
+import { keysFileLabel } from '../../keys/file-format.js';
 import { mintKey, printToken } from '../new-key.js';
 import { jsonOption, keysFileOption, scopeOption } from './shared-options.js';
 
@@ -44,6 +45,6 @@ export function addKeysCreate(keys: Command, ctx: CliContext): void {
       });
       const { entry, token } = created!;
       printToken(ctx, entry, token, opts.json === true);
-      ctx.err(`created ${describeKey(entry)} in ${fileLabel(file)}; the token is shown once, above\n`);
+      ctx.err(`created ${describeKey(entry)} in ${keysFileLabel(file)}; the token is shown once, above\n`);
     });
 }

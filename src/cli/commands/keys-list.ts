@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { FileKeyStore } from '../../keys/file-store.js';
 import type { CliContext } from '../context.js';
 import { keyTable, keyView } from '../key-view.js';
-import { fileLabel, keysFileOf } from '../keys-file.js';
+import { keysFileOf } from '../keys-file.js';
+import { keysFileLabel } from '../../keys/file-format.js';
 import { jsonOption, keysFileOption } from './shared-options.js';
 
 interface ListOptions {
@@ -25,7 +26,7 @@ export function addKeysList(keys: Command, ctx: CliContext): void {
       if (opts.json === true) {
         ctx.out(`${JSON.stringify(entries.map((e) => keyView(e, now)))}\n`);
       } else if (entries.length === 0) {
-        ctx.err(`no keys in ${fileLabel(file)}\n`);
+        ctx.err(`no keys in ${keysFileLabel(file)}\n`);
       } else {
         ctx.out(keyTable(entries, now));
       }

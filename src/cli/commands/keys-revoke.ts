@@ -5,7 +5,8 @@ import { updateKeysFile } from '../../keys/file-write.js';
 import type { KeyEntry } from '../../keys/types.js';
 import type { CliContext } from '../context.js';
 import { describeKey, keyStatus, keyView } from '../key-view.js';
-import { fileLabel, keysFileOf, requireKeysFile } from '../keys-file.js';
+import { keysFileOf, requireKeysFile } from '../keys-file.js';
+import { keysFileLabel } from '../../keys/file-format.js';
 import { findKey } from './find-key.js';
 import { jsonOption, keysFileOption } from './shared-options.js';
 
@@ -42,8 +43,8 @@ export function addKeysRevoke(keys: Command, ctx: CliContext): void {
       if (opts.json === true) ctx.out(`${JSON.stringify(keyView(entry, now))}\n`);
       ctx.err(
         already
-          ? `note: ${describeKey(entry)} in ${fileLabel(file)} was already revoked at ${entry.revoked_at!}; nothing changed\n`
-          : `revoked ${describeKey(entry)} in ${fileLabel(file)}\n`,
+          ? `note: ${describeKey(entry)} in ${keysFileLabel(file)} was already revoked at ${entry.revoked_at!}; nothing changed\n`
+          : `revoked ${describeKey(entry)} in ${keysFileLabel(file)}\n`,
       );
     });
 }

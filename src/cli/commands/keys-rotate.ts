@@ -7,7 +7,8 @@ import type { CliContext } from '../context.js';
 import { failure } from '../errors.js';
 import { checkExpires, checkGrace } from '../key-input.js';
 import { describeKey, keyStatus } from '../key-view.js';
-import { fileLabel, keysFileOf, requireKeysFile } from '../keys-file.js';
+import { keysFileOf, requireKeysFile } from '../keys-file.js';
+import { keysFileLabel } from '../../keys/file-format.js';
 import { mintKey, printToken } from '../new-key.js';
 import { findKey } from './find-key.js';
 import { jsonOption, keysFileOption } from './shared-options.js';
@@ -55,7 +56,7 @@ export function addKeysRotate(keys: Command, ctx: CliContext): void {
         const current = entries[index]!;
         const status = keyStatus(current, now);
         if (status !== 'active') {
-          throw failure(`key ${current.id} in ${fileLabel(file)} is ${status}, so it cannot be rotated; create a new key with bearer-guard keys create`);
+          throw failure(`key ${current.id} in ${keysFileLabel(file)} is ${status}, so it cannot be rotated; create a new key with bearer-guard keys create`);
         }
         const { name, family, scopes, environment, agent_id } = current;
         const expires_at = renewedExpiry(current, now, expiresMs);
@@ -68,6 +69,6 @@ export function addKeysRotate(keys: Command, ctx: CliContext): void {
       const fate = old.revoked_at !== undefined && graceMs === 0
         ? 'is revoked now'
         : `expires at ${old.expires_at!} (${formatRelative(Date.parse(old.expires_at!), now)})`;
-      ctx.err(`created ${describeKey(entry)} in ${fileLabel(file)} to replace key ${old.id}, which ${fate}; the token is shown once, above\n`);
+      ctx.err(`created ${describeKey(entry)} in ${keysFileLabel(file)} to replace key ${old.id}, which ${fate}; the token is shown once, above\n`);
     });
 }
