@@ -49,4 +49,5 @@ export {
   type SelfTestOptions,
   type SelfTestReport,
   type SelfTestFinding,
+  type SelfTestFindingKind,
 } from './self-test/self-test.js';

@@ -161,6 +161,16 @@ export function buildCorpus(seeds: readonly Seed[]): Probe[] {
   return probes;
 }
 
+/**
+ * One plain `GET` per declared public path, without credentials (family `public-path`): what a
+ * browser or health check sends. selfTest reports a 401 to one of them as `public-path-refused`.
+ * @param paths - the public paths, as the client spells them
+ * @returns the requests, in the order given
+ */
+export function publicPathProbes(paths: readonly string[]): Probe[] {
+  return paths.map((path) => ({ family: 'public-path', seed: path, method: 'GET', target: path, headers: [HOST], body: '', version: 'HTTP/1.1' }));
+}
+
 /** The bytes of a probe's request, closing the connection after the response. */
 export function serializeProbe(p: Probe, extraHeaders: readonly string[] = []): Buffer {
   const lines = [`${p.method} ${p.target} ${p.version}`, ...p.headers, ...extraHeaders, 'Connection: close'];

@@ -6,60 +6,12 @@ import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { DEFAULT_PUBLIC_PATHS } from '../config/options.js';
 import { isExpress4, normalise } from '../request/public-paths.js';
 import { validateOptions } from '../config/validate-options.js';
-import { buildCorpus, serializeProbe, type Probe, type Seed } from './corpus.js';
+import { buildCorpus, publicPathProbes, serializeProbe, type Probe, type Seed } from './corpus.js';
 import { exchange, type RawReply } from './raw-client.js';
 import { concretePaths, instrumentRoutes } from './routes.js';
+import type { SelfTestFinding, SelfTestOptions, SelfTestReport } from './report.js';
 
-/** Options of {@link selfTest}. */
-export interface SelfTestOptions {
-  /**
-   * The paths your guard leaves open, as given to `bearerGuard({ public })`. A route whose
-   * pattern is one of them may run without a token.
-   * @defaultValue `["/", "/v2/"]`
-   */
-  public?: readonly string[] | undefined;
-  /**
-   * Extra concrete paths to probe (with GET, plus every method variant), for routes the
-   * self-test cannot read: regular-expression routes, sub-apps, plain middleware.
-   * @defaultValue none
-   */
-  paths?: readonly string[] | undefined;
-  /** Requests in flight at once. @defaultValue `8` */
-  concurrency?: number | undefined;
-  /** Milliseconds to wait for each response. @defaultValue `5000` */
-  timeoutMs?: number | undefined;
-}
-
-/** A route reached without a valid token. */
-export interface SelfTestFinding {
-  /** `METHOD pattern`, e.g. `GET /v2/models/:name`; for answers no route handler gave, `METHOD path`. */
-  readonly route: string;
-  /** How it was reached: a route handler ran, or the app answered 2xx/3xx without one. */
-  readonly kind: 'handler-ran' | 'answered';
-  /** The first request that reached it, printable (non-printable bytes escaped). */
-  readonly request: string;
-  /** The corpus family of that request. */
-  readonly family: string;
-  /** Status of that request's response. */
-  readonly status: number;
-  /** How many requests of the corpus reached it. */
-  readonly count: number;
-}
-
-/** What {@link selfTest} found. */
-export interface SelfTestReport {
-  /** True when no request without a valid token reached a non-public route. */
-  readonly ok: boolean;
-  /** Requests sent. */
-  readonly sent: number;
-  /** Count of responses per outcome, e.g. `401 missing_token`, `404`, `no response (closed)`. */
-  readonly outcomes: Readonly<Record<string, number>>;
-  readonly findings: readonly SelfTestFinding[];
-  /** Route patterns found and probed. */
-  readonly routes: readonly string[];
-  /** Routes or mounts the self-test could not read (regular expressions): add `paths` for them. */
-  readonly unprobed: readonly string[];
-}
+export { formatSelfTestReport, type SelfTestFinding, type SelfTestFindingKind, type SelfTestOptions, type SelfTestReport } from './report.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -68,7 +20,8 @@ const SELF_TEST_KEYS = ['public', 'paths', 'concurrency', 'timeoutMs'];
 /**
  * Starts `app` on an ephemeral 127.0.0.1 port, sends it the bypass corpus (thousands of requests,
  * none with a valid token: path spellings, methods, proxy headers, request-target forms, wrong
- * credentials, tokens outside the header), and reports each non-public route that ran anyway.
+ * credentials, tokens outside the header), and reports each non-public route that ran anyway,
+ * and each declared public path that answered 401 (`public-path-refused`).
  * Run it in your tests against a test instance: unprotected handlers really run, with their
  * side effects.
  *
@@ -96,7 +49,8 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
   const settings = app as unknown as { get?(name: string): unknown };
   const caseSensitive = typeof settings.get === 'function' && settings.get('case sensitive routing') === true;
   const strict = typeof settings.get === 'function' && settings.get('strict routing') === true;
-  const publicSet = new Set((options.public ?? DEFAULT_PUBLIC_PATHS).map((p) => normalise(p, caseSensitive, strict)));
+  const publicPaths = options.public ?? DEFAULT_PUBLIC_PATHS;
+  const publicSet = new Set(publicPaths.map((p) => normalise(p, caseSensitive, strict)));
   const isPublic = (path: string): boolean => !(path === '//' && !strict && isExpress4(app)) && publicSet.has(normalise(path, caseSensitive, strict));
 
   const hits = new Map<number, string[]>();
@@ -110,7 +64,8 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
     for (const path of concretePaths(r.pattern)) seeds.set(path, { path, method });
   }
   for (const path of extra) if (!seeds.has(path)) seeds.set(path, { path, method: 'GET' });
-  const corpus = buildCorpus([...seeds.values()]);
+  // Each declared public path once, plainly, first: a 401 there is a configuration mismatch.
+  const corpus = [...publicPathProbes(publicPaths), ...buildCorpus([...seeds.values()])];
 
   const server = createServer(app);
   const outcomes: Record<string, number> = {};
@@ -139,6 +94,7 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
   function classify(p: Probe, reply: RawReply, ran: readonly string[]): void {
     const key = reply.status === 0 ? `no response (${reply.failure ?? 'closed'})` : reply.status === 401 ? `401 ${challengeError(reply)}` : String(reply.status);
     outcomes[key] = (outcomes[key] ?? 0) + 1;
+    if (p.family === 'public-path' && reply.status === 401) note(`${p.method} ${p.target}`, 'public-path-refused', p, reply);
     const open = ran.filter((r) => !isPublic(r.slice(r.indexOf(' ') + 1)));
     for (const route of open) note(route, 'handler-ran', p, reply);
     const path = targetPath(p.target);
@@ -161,20 +117,6 @@ export async function selfTest(app: Listener, options: SelfTestOptions = {}): Pr
     routes: Object.freeze(probe.routes.map((r) => `${r.methods.join(',')} ${r.pattern}`)),
     unprobed: Object.freeze([...probe.unprobed]),
   });
-}
-
-/**
- * A multi-line summary of a report, for assertion messages and CI logs.
- * @param report - what {@link selfTest} returned
- */
-export function formatSelfTestReport(report: SelfTestReport): string {
-  const lines = [`bearer-guard selfTest: ${report.sent} requests, ${report.findings.length} route(s) reachable without a valid token`];
-  for (const f of report.findings) {
-    lines.push(`  ${f.route} (${f.kind === 'handler-ran' ? 'handler ran' : `answered ${f.status}`}, ${f.count} request(s); first: ${f.family})`, `    ${f.request.replace(/\n/g, '\n    ')}`);
-  }
-  lines.push(`  outcomes: ${Object.entries(report.outcomes).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
-  if (report.unprobed.length > 0) lines.push(`  not probed (add them to "paths"): ${report.unprobed.join('; ')}`);
-  return lines.join('\n');
 }
 
 function challengeError(reply: RawReply): string {

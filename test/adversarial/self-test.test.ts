@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { NextFunction, Request, Response } from 'express';
-import { bearerGuard, formatSelfTestReport, selfTest } from '../../src/index.js';
+import { bearerGuard, formatSelfTestReport, selfTest, type SelfTestFinding } from '../../src/index.js';
 import { buildApp, captureLogger, MAJORS, TOKEN, type ExpressFactory } from '../helpers/apps.js';
 
 type App = ReturnType<ExpressFactory>;
@@ -23,9 +23,25 @@ const stringGuard = (path: (req: Request) => string, prefix: string) => (req: Re
 interface Case {
   name: string;
   build(express: ExpressFactory, major: 4 | 5): App;
-  /** Routes selfTest must report (as `METHOD pattern`); empty for a correct app. */
+  /** Findings selfTest must report: `METHOD pattern`, or `refused METHOD path` for a public path that answered 401; empty for a correct app. */
   expect: string[];
+  /** What the app means to leave open, as the client sends it; `PUBLIC` when absent. */
+  public?: string[];
+  /** Extra paths to probe (sub-apps are not read). */
+  paths?: string[];
 }
+
+/** A DEEPaaS-like sub-app (`/`, `/v2/` and the models list), to mount under `/api`. */
+function modelSubApp(express: ExpressFactory, guardInside?: ReturnType<typeof bearerGuard>): App {
+  const sub = express();
+  sub.set('env', 'test');
+  if (guardInside) sub.use(guardInside);
+  sub.get('/', ok('root'));
+  sub.get('/v2/', ok('v2'));
+  sub.get('/v2/models/', ok('models'));
+  return sub;
+}
+const API_PUBLIC = ['/api/', '/api/v2/'];
 
 const CASES: Case[] = [
   {
@@ -118,9 +134,56 @@ const CASES: Case[] = [
     },
     expect: [],
   },
+  {
+    name: 'bearerGuard() inside a sub-app mounted under /api: the default public paths apply at the app root only',
+    build(express) {
+      const app = express();
+      app.use('/api', modelSubApp(express, guard()));
+      return app;
+    },
+    public: API_PUBLIC,
+    paths: ['/api/v2/models/'],
+    expect: ['refused GET /api/', 'refused GET /api/v2/'],
+  },
+  {
+    name: 'bearerGuard() above a sub-app mounted under /api: the default public paths are the app root\'s',
+    build(express) {
+      const app = express();
+      app.use(guard());
+      app.use('/api', modelSubApp(express));
+      return app;
+    },
+    public: API_PUBLIC,
+    paths: ['/api/v2/models/'],
+    expect: ['refused GET /api/', 'refused GET /api/v2/'],
+  },
+  {
+    name: 'correct: bearerGuard({ public: ["/", "/v2/"] }) inside the sub-app under /api',
+    build: (express) => {
+      const app = express();
+      app.use('/api', modelSubApp(express, guard(['/', '/v2/'])));
+      return app;
+    },
+    public: API_PUBLIC,
+    paths: ['/api/v2/models/'],
+    expect: [],
+  },
+  {
+    name: 'correct: bearerGuard({ public: ["/api/", "/api/v2/"] }) above the sub-app under /api',
+    build(express) {
+      const app = express();
+      app.use(guard(API_PUBLIC));
+      app.use('/api', modelSubApp(express));
+      return app;
+    },
+    public: API_PUBLIC,
+    paths: ['/api/v2/models/'],
+    expect: [],
+  },
 ];
 
 const PUBLIC = ['/', '/v2/'];
+const describeFinding = (f: SelfTestFinding): string => (f.kind === 'public-path-refused' ? `refused ${f.route}` : f.route.replace(/^HEAD /, 'GET '));
 
 describe('selfTest() finds each layout mistake and passes correct apps', () => {
   for (const { label, express } of MAJORS) {
@@ -129,9 +192,9 @@ describe('selfTest() finds each layout mistake and passes correct apps', () => {
       test(`${label}: ${c.name}`, async (t) => {
         const app = c.build(express, major);
         app.set('env', 'test'); // Express logs the stack of each 4xx/5xx error outside 'test'
-        const report = await selfTest(app, { public: PUBLIC });
+        const report = await selfTest(app, { public: c.public ?? PUBLIC, paths: c.paths });
         t.diagnostic(formatSelfTestReport(report).split('\n')[0]!);
-        const found = report.findings.map((f) => f.route.replace(/^HEAD /, 'GET ')).filter((r, i, all) => all.indexOf(r) === i);
+        const found = report.findings.map(describeFinding).filter((r, i, all) => all.indexOf(r) === i);
         for (const route of c.expect) assert.ok(found.includes(route), `expected ${route}\n${formatSelfTestReport(report)}`);
         assert.deepEqual(found.filter((r) => !c.expect.includes(r)), [], formatSelfTestReport(report));
         assert.equal(report.ok, c.expect.length === 0);
@@ -152,6 +215,20 @@ describe('selfTest() reporting', () => {
     assert.ok(report.ok, formatSelfTestReport(report));
     assert.deepEqual(report.unprobed.length, 1);
     assert.match(formatSelfTestReport(report), /not probed .*regex-route/);
+  });
+
+  test('a refused public path: its own kind, the plain request, and the fix in the summary', async () => {
+    const { express } = MAJORS[0];
+    const app = CASES.find((c) => c.name.startsWith('bearerGuard() inside a sub-app'))!.build(express, 5);
+    const report = await selfTest(app, { public: ['/api/v2/'] });
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.findings, [
+      { route: 'GET /api/v2/', kind: 'public-path-refused', request: 'GET /api/v2/ HTTP/1.1\nHost: 127.0.0.1', family: 'public-path', status: 401, count: 1 },
+    ]);
+    const text = formatSelfTestReport(report);
+    assert.match(text, /0 route\(s\) reachable without a valid token, 1 public path\(s\) refused/);
+    assert.match(text, /GET \/api\/v2\/ \(declared public, but answered 401 without a token/);
+    assert.match(text, /relative to where the guard is mounted/);
   });
 
   test('the found request really reaches the route when replayed', async () => {
