@@ -6,7 +6,8 @@
 //
 // The token can also come from `--auth-bearer-token <t>`, `--auth-bearer-token-file <path>` or
 // `--config-file <ini>` (key `auth_bearer_token` under `[DEFAULT]`). Without any token the guard
-// lets everything through and prints a warning. `/` and `/v2/` stay public.
+// lets everything through and prints a warning. `/` and `/v2/` stay public. The README's "The
+// one line" shows the same app in plain JavaScript, for a project made by `npm init -y`.
 import express from 'express';
 import type { Express } from 'express';
 import { pathToFileURL } from 'node:url';
@@ -16,10 +17,16 @@ import { bearerGuard } from 'bearer-guard';
 export function createApp(): Express {
   const app = express();
 
-  app.use(bearerGuard()); // <- the one line: every route below needs the bearer token
+  app.use(bearerGuard()); // <- the one line: every route below needs the bearer token, except / and /v2/
 
+  app.get('/', (_req, res) => {
+    res.json({ versions: ['v2'] }); // public by default
+  });
+  app.get('/v2/', (_req, res) => {
+    res.json({ id: 'v2' }); // public by default
+  });
   app.get('/v2/models/', (_req, res) => {
-    res.json({ models: [] });
+    res.json({ models: [] }); // needs Authorization: Bearer <token>
   });
   return app;
 }
