@@ -135,6 +135,30 @@ const CASES: Case[] = [
     expect: [],
   },
   {
+    name: 'correct: a new bearerGuard() on each route (the README\'s per-route form)',
+    build(express) {
+      const app = express();
+      app.get('/', ok('root'));
+      app.get('/v2/models/', guard(), ok('models'));
+      app.post('/v2/models/:name/predict', guard(), ok('predict'));
+      return app;
+    },
+    expect: [],
+  },
+  {
+    name: 'correct: app.use("/v2", bearerGuard({ public: ["/"] }), router) (the README\'s router form)',
+    build(express) {
+      const app = express();
+      const v2 = express.Router();
+      v2.get('/', ok('v2'));
+      v2.get('/models/', ok('models'));
+      v2.get('/models/:name', ok('model'));
+      app.use('/v2', guard(['/']), v2);
+      return app;
+    },
+    expect: [],
+  },
+  {
     name: 'bearerGuard() inside a sub-app mounted under /api: the default public paths apply at the app root only',
     build(express) {
       const app = express();
