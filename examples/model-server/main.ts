@@ -2,10 +2,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { BearerGuardError } from 'bearer-guard';
+import { BearerGuardError, deferContinue } from 'bearer-guard';
 import { createApp } from './app.js';
 import { parseListenOptions } from './cli.js';
-import { deferContinue } from './expect-continue.js';
 import { TrainingJobs } from './training.js';
 
 /** Prints only the message (no stack, never argv or env, so never a token) and exits with 1. */
@@ -51,8 +50,9 @@ function main(): void {
   // One JSON line per auth decision (allow: info, deny: warn), with the key id, never the token.
   const app = createApp({ argv: process.argv, jobs, audit: log.child({ component: 'auth' }) });
   const { guard } = app;
-  const server = createServer(app);
-  deferContinue(server, app);
+  // `100 Continue` only once a route's body parser is about to read (see body-parsers.ts), so a
+  // request refused by the guard, a scope, an unknown model or a wrong Content-Type never uploads.
+  const server = deferContinue(createServer(app), { send: 'before-read' });
 
   server.on('error', fail);
   server.listen(port, host, () => {
