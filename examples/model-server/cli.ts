@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { BEARER_GUARD_FLAGS } from 'bearer-guard';
 import { nearest } from './did-you-mean.js';
 
+/** The server's own options, read by {@link parseCommandLine}. */
 export interface ServerOptions {
   host: string;
   port: number;

@@ -49,6 +49,10 @@ function redirect(res: Response, status: number, location: string): void {
   res.status(status).location(location).json({ detail: `See ${location}` });
 }
 
+/**
+ * Adds `GET /docs` (the page, with a Content-Security-Policy that allows only this server), its
+ * assets under `/docs/`, and the `/ui` and `/api` redirects. All of them are in {@link DOCS_PATHS}.
+ */
 export function addDocsRoutes(app: Express): void {
   app.get('/docs', (req, res) => {
     // /docs/ would resolve the page's relative links under /docs/docs/: send it to /docs.

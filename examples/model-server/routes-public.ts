@@ -7,6 +7,7 @@ import { openApiDocument } from './openapi.js';
 /** Paths that stay open (exact paths); the guard in app.ts lets exactly these through. */
 export const PUBLIC_PATHS: readonly string[] = ['/', '/v2/', '/openapi.json', ...DOCS_PATHS];
 
+/** Adds the public routes: `/`, `/v2/`, `/openapi.json` and the docs ({@link PUBLIC_PATHS}). */
 export function addPublicRoutes(app: Express): void {
   app.get('/', (req, res) => {
     const base = baseUrl(req);
