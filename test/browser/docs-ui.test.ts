@@ -9,6 +9,8 @@ const TOKEN = 'docs-ui-token-0123456789abcdefghijklmnopqrstuv';
 // Debian's chromium; `bash .ci/run` installs it when missing. CHROMIUM_PATH points elsewhere.
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const WAIT = { timeout: 30_000 };
+// Swagger UI's id for an operation is operations-<tag>-<operationId>; the tag may change.
+const LIST_MODELS = '[id^="operations-"][id$="-listModels"]';
 
 /** What one "Try it out" of GET /v2/models/ showed, and the Authorization header the page sent. */
 interface TryOut {
@@ -39,13 +41,13 @@ describe('Swagger UI at /docs in headless Chromium', { timeout: 120_000 }, () =>
     const page = await (await browser.newContext()).newPage();
     page.on('request', (request) => requested.push(request.url()));
     await page.goto(server.url + path);
-    await page.locator('#operations-default-listModels').waitFor(WAIT);
+    await page.locator(LIST_MODELS).waitFor(WAIT);
     return page;
   }
 
   /** Expands GET /v2/models/, presses "Try it out" and "Execute", and reads the live response. */
   async function tryListModels(page: Page): Promise<TryOut> {
-    const operation = page.locator('#operations-default-listModels');
+    const operation = page.locator(LIST_MODELS);
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.try-out__btn').click(WAIT);
     const sent = page.waitForRequest((r) => r.url() === `${server.url}/v2/models/`, WAIT);
