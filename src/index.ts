@@ -4,8 +4,8 @@
 export { bearerGuard, type BearerGuardMiddleware } from './middleware/bearer-guard.js';
 /** Per-route scopes after the guard: `requireScopes('models:predict')`. */
 export { requireScopes, type RequireScopesMiddleware } from './request/authorize.js';
-/** `Expect: 100-continue` answered only after the guard let the request in. */
-export { deferContinue } from './middleware/expect-continue.js';
+/** `Expect: 100-continue` answered only after the guard let the request in (or, opted in, just before the body is read). */
+export { deferContinue, sendContinue, type DeferContinueOptions, type ContinueMoment } from './middleware/expect-continue.js';
 /** For apps that already authenticate with passport. */
 export { createBearerStrategy, type BearerGuardStrategy, type BearerIdentity } from './middleware/passport-strategy.js';
 /** Who is calling (`req.auth`), and what a `verify` callback returns. */
@@ -17,6 +17,8 @@ export { KEY_FAMILIES, type KeyEntry, type KeyFamily } from './keys/types.js';
 export type { KeyringChange } from './keys/keyring.js';
 /** Audit events and where they go. */
 export type { AuditEvent, AuditReason, AuditSink } from './audit/event.js';
+/** The flags bearer-guard reads from argv, for apps that refuse unknown arguments (the example server). */
+export { BEARER_GUARD_FLAGS, type BearerGuardFlag } from './flags.js';
 /** For apps that compose their own configuration. */
 export { loadAuthConfig, type AuthConfig } from './config/load.js';
 /** The type of `AuthConfig.token`, with its `reveal()`. */

@@ -1,9 +1,10 @@
-// Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes (each with its scope), then JSON 404 and error handlers.
+// Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes (each with its scope), then JSON 405, 404 and error handlers.
 import express from 'express';
 import type { Express } from 'express';
 import { bearerGuard } from 'bearer-guard';
 import type { AuditSink, BearerGuardMiddleware } from 'bearer-guard';
 import { jsonErrors, notFound } from './errors.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 import { createDefaultForest, type IrisForest } from './model.js';
 import { addModelRoutes } from './routes-models.js';
 import { addPublicRoutes, PUBLIC_PATHS } from './routes-public.js';
@@ -23,6 +24,11 @@ export interface AppOptions {
   jobs?: TrainingJobs | undefined;
   /** Where the guard's audit events go: a function or a pino logger (default: nowhere). */
   audit?: AuditSink | undefined;
+  /**
+   * The public base URL (`--base-url`, without a trailing `/`) that links in responses start with.
+   * Default: none, links are relative (`/v2/`). Never taken from the Host header.
+   */
+  baseUrl?: string | undefined;
 }
 
 /** The app, with the guard it is protected by (for `guard.reload()` on SIGHUP and `guard.close()`). */
@@ -35,6 +41,7 @@ export type ModelServerApp = Express & { readonly guard: BearerGuardMiddleware }
 export function createApp(options: AppOptions = {}): ModelServerApp {
   const app = express();
   app.disable('x-powered-by');
+  if (options.baseUrl !== undefined) app.locals['baseUrl'] = options.baseUrl;
 
   // The one line: every route below needs `Authorization: Bearer <token>`, except PUBLIC_PATHS.
   // It comes before any body parser, so an unauthenticated upload is refused without being read.
@@ -46,6 +53,7 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
   addPublicRoutes(app);
   addModelRoutes(app, forest);
   addTrainingRoutes(app, options.jobs ?? new TrainingJobs());
+  app.use(methodNotAllowed(app));
   app.use(notFound);
   app.use(jsonErrors);
   return Object.defineProperty(app, 'guard', { value: guard, enumerable: true }) as ModelServerApp;

@@ -2,8 +2,8 @@
 import express from 'express';
 import multer from 'multer';
 import type { Request, RequestHandler } from 'express';
+import { sendContinue } from 'bearer-guard';
 import { HttpError } from './errors.js';
-import { sendContinue } from './expect-continue.js';
 
 /** Largest accepted request body or uploaded file. */
 export const MAX_BODY_BYTES = 1024 * 1024;

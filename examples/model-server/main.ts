@@ -2,16 +2,23 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { BearerGuardError } from 'bearer-guard';
+import { BearerGuardError, deferContinue } from 'bearer-guard';
 import { createApp } from './app.js';
-import { parseListenOptions } from './cli.js';
-import { deferContinue } from './expect-continue.js';
+import { parseCommandLine, usage, UsageError } from './cli.js';
+import { listenUrl } from './links.js';
 import { TrainingJobs } from './training.js';
 
-/** Prints only the message (no stack, never argv or env, so never a token) and exits with 1. */
+/**
+ * Prints only the message (no stack, never argv or env, so never a token) and exits: 2 with the
+ * usage text for a bad command line (the usual exit code of a usage error), 1 for anything else.
+ */
 function fail(err: unknown): never {
   const message = err instanceof Error ? err.message : 'unexpected error';
   process.stderr.write(`model server: ${message}\n`);
+  if (err instanceof UsageError) {
+    process.stderr.write(`\n${usage()}`);
+    process.exit(2);
+  }
   process.exit(1);
 }
 
@@ -45,19 +52,26 @@ function reloadProblem(err: unknown): string {
 }
 
 function main(): void {
-  const { host, port } = parseListenOptions(process.argv);
+  const { host, port, baseUrl, help } = parseCommandLine(process.argv);
+  if (help) {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
   const log = createLogger();
   const jobs = new TrainingJobs();
   // One JSON line per auth decision (allow: info, deny: warn), with the key id, never the token.
-  const app = createApp({ argv: process.argv, jobs, audit: log.child({ component: 'auth' }) });
+  const app = createApp({ argv: process.argv, jobs, audit: log.child({ component: 'auth' }), baseUrl });
   const { guard } = app;
-  const server = createServer(app);
-  deferContinue(server, app);
+  // `100 Continue` only once a route's body parser is about to read (see body-parsers.ts), so a
+  // request refused by the guard, a scope, an unknown model or a wrong Content-Type never uploads.
+  const server = deferContinue(createServer(app), { send: 'before-read' });
 
   server.on('error', fail);
   server.listen(port, host, () => {
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    // The OpenAPI document's server URL (unless --base-url is given): the listen address.
+    app.locals['listenUrl'] = listenUrl(address);
     process.stdout.write(`model server listening on http://${shownHost}:${address.port}\n`);
   });
 

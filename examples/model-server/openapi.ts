@@ -1,4 +1,5 @@
 // The OpenAPI 3.1 document of the model server: HTTPBearer on protected operations, each with its 401, its scope and its 403.
+// Adding an operation is one line under `paths`: open(...) for a public one, guarded(...) for the rest.
 import { MODEL_NAME } from './model.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { SCOPES, type Scope } from './scopes.js';
@@ -40,17 +41,18 @@ function forbidden(scope: Scope): object {
   };
 }
 
-/** A public operation: no `security`, no 401. */
-function open(summary: string, schema: object): object {
-  return { summary, responses: { 200: ok(schema) } };
+/** A public operation: `security: []` (no token), no 401; only a malformed request fails. */
+function open(operationId: string, summary: string, schema: object): object {
+  return { operationId, summary, security: [], responses: { 200: ok(schema), '4XX': errorResponse('A malformed request') } };
 }
 
 /**
  * A protected operation: bearer token required, 401 declared with its body and challenge; the
  * key must also hold `scope` (named in the description and in `x-required-scopes`), else 403.
  */
-function guarded(summary: string, scope: Scope, responses: Record<string, object>, extra: object = {}): object {
+function guarded(operationId: string, summary: string, scope: Scope, responses: Record<string, object>, extra: object = {}): object {
   return {
+    operationId,
     summary,
     description: `Requires a bearer token whose key holds the scope \`${scope}\` (or \`models:*\`, or \`*\`; the single --auth-bearer-token has \`*\`).`,
     'x-required-scopes': [scope],
@@ -63,22 +65,31 @@ function guarded(summary: string, scope: Scope, responses: Record<string, object
 const notFound = errorResponse('Unknown model or training');
 const badInput = errorResponse('Invalid input');
 
-/** Builds the document; `serverUrl` is the base URL the client used. */
+/**
+ * Builds the document. `serverUrl` is where clients reach the server: the configured public base
+ * URL, else the listen address, else `/` (same origin as the document); never the Host header.
+ */
 export function openApiDocument(serverUrl: string): object {
   return {
     openapi: '3.1.0',
-    info: { title: 'Iris model server (DEEPaaS v2 API)', version: '1.0.0' },
+    info: {
+      title: 'Iris model server (DEEPaaS v2 API)',
+      version: '1.0.0',
+      description: 'A random forest trained on the iris data, served through the DEEPaaS v2 API and protected by bearer-guard.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
     servers: [{ url: serverUrl }],
     paths: {
-      '/': { get: open('API versions', ref('Versions')) },
-      '/v2/': { get: open('Version 2 of the API', ref('Version')) },
-      '/openapi.json': { get: open('This document', { type: 'object' }) },
-      '/v2/models/': { get: guarded('List the models', SCOPES.read, { 200: ok(ref('Models')) }) },
+      '/': { get: open('getVersions', 'API versions', ref('Versions')) },
+      '/v2/': { get: open('getVersion', 'Version 2 of the API', ref('Version')) },
+      '/openapi.json': { get: open('getOpenApi', 'This document', { type: 'object' }) },
+      '/v2/models/': { get: guarded('listModels', 'List the models', SCOPES.read, { 200: ok(ref('Models')) }) },
       '/v2/models/{name}': {
-        get: guarded('Model metadata', SCOPES.read, { 200: ok(ref('ModelMeta')), 404: notFound }, { parameters: [nameParam] }),
+        get: guarded('getModel', 'Model metadata', SCOPES.read, { 200: ok(ref('ModelMeta')), 404: notFound }, { parameters: [nameParam] }),
       },
       '/v2/models/{name}/predict': {
         post: guarded(
+          'predict',
           'Predict iris species for rows of measurements',
           SCOPES.predict,
           { 200: ok(ref('PredictResponse')), 400: badInput, 404: notFound, 413: errorResponse('Body or file too large'), 415: errorResponse('Unsupported Content-Type'), 422: badInput },
@@ -97,16 +108,17 @@ export function openApiDocument(serverUrl: string): object {
       },
       '/v2/models/{name}/train': {
         post: guarded(
+          'startTraining',
           'Start training a new forest in the background',
           SCOPES.train,
           { 201: ok(ref('Training'), 'Training started'), 404: notFound, 415: errorResponse('Unsupported Content-Type'), 422: badInput, 429: errorResponse('Too many trainings running') },
           { parameters: [nameParam], requestBody: { required: false, ...jsonBody(ref('TrainArgs')) } },
         ),
-        get: guarded('List the trainings', SCOPES.train, { 200: ok({ type: 'array', items: ref('Training') }), 404: notFound }, { parameters: [nameParam] }),
+        get: guarded('listTrainings', 'List the trainings', SCOPES.train, { 200: ok({ type: 'array', items: ref('Training') }), 404: notFound }, { parameters: [nameParam] }),
       },
       '/v2/models/{name}/train/{uuid}': {
-        get: guarded('One training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
-        delete: guarded('Cancel (if running) and remove a training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
+        get: guarded('getTraining', 'One training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
+        delete: guarded('cancelTraining', 'Cancel (if running) and remove a training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
       },
     },
     components: {

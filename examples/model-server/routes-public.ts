@@ -1,11 +1,13 @@
-// The public routes (no token needed): API versions at `/`, the v2 version document and the OpenAPI spec.
+// The public routes (no token needed): API versions at `/`, the v2 version document, the OpenAPI spec and the docs.
 import type { Express } from 'express';
-import { baseUrl, v2VersionDoc } from './links.js';
+import { addDocsRoutes, DOCS_PATHS } from './docs-ui.js';
+import { baseUrl, serverUrl, v2VersionDoc } from './links.js';
 import { openApiDocument } from './openapi.js';
 
-/** Paths that stay open; the guard in app.ts lets exactly these through. */
-export const PUBLIC_PATHS: readonly string[] = ['/', '/v2/', '/openapi.json'];
+/** Paths that stay open (exact paths); the guard in app.ts lets exactly these through. */
+export const PUBLIC_PATHS: readonly string[] = ['/', '/v2/', '/openapi.json', ...DOCS_PATHS];
 
+/** Adds the public routes: `/`, `/v2/`, `/openapi.json` and the docs ({@link PUBLIC_PATHS}). */
 export function addPublicRoutes(app: Express): void {
   app.get('/', (req, res) => {
     const base = baseUrl(req);
@@ -23,6 +25,8 @@ export function addPublicRoutes(app: Express): void {
   });
 
   app.get('/openapi.json', (req, res) => {
-    res.json(openApiDocument(baseUrl(req)));
+    res.json(openApiDocument(serverUrl(req)));
   });
+
+  addDocsRoutes(app);
 }

@@ -1,12 +1,13 @@
 // deferContinue(): with `Expect: 100-continue`, a refused client gets its 401 before it uploads a
-// byte; an admitted one gets `100 Continue`, uploads, and is served. Raw sockets, both majors.
+// byte; an admitted one gets `100 Continue`, uploads, and is served. With `send: 'before-read'`,
+// only a route about to read the body sends it. Raw sockets, both majors.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { RequestHandler } from 'express';
 import { Passport } from 'passport';
-import { createBearerStrategy, deferContinue } from '../../src/index.js';
+import { bearerGuard, createBearerStrategy, deferContinue, sendContinue } from '../../src/index.js';
 import { buildApp, captureLogger, listen, MAJORS, TOKEN, type TestApp } from '../helpers/apps.js';
 
 interface Exchange {
@@ -41,7 +42,8 @@ function post(server: Server, path: string, headers: string[], body: string): Pr
       }
     });
     socket.on('close', () => resolve({ ...out, body: buffer }));
-    const head = [`POST ${path} HTTP/1.1`, 'Host: x', 'Expect: 100-continue', 'Content-Type: application/json', 'Connection: close', ...headers];
+    const type = headers.some((h) => /^content-type:/i.test(h)) ? [] : ['Content-Type: application/json'];
+    const head = [`POST ${path} HTTP/1.1`, 'Host: x', 'Expect: 100-continue', ...type, 'Connection: close', ...headers];
     socket.write(`${head.join('\r\n')}\r\n\r\n`);
   });
 }
@@ -106,5 +108,60 @@ describe('deferContinue(): 100 Continue only after the guard', () => {
         server.close();
       }
     });
+
+    test(`${label}: send 'before-read': only a route about to read the body invites it`, async () => {
+      const app = express();
+      app.use(bearerGuard({ token: TOKEN, logger: captureLogger() }));
+      const json = express.json();
+      let parsed = 0;
+      const readJson: RequestHandler = (req, res, next) => {
+        if (!req.is('application/json')) {
+          // Refused unread: close, or Node would wait for the body the client holds back.
+          res.status(415).set('Connection', 'close').json({ detail: 'Unsupported Content-Type' });
+          return;
+        }
+        parsed++;
+        sendContinue(req, res);
+        json(req, res, next);
+      };
+      app.post('/predict', readJson, (req, res) => {
+        res.json({ got: req.body as unknown });
+      });
+      app.use((_req, res) => {
+        res.status(404).set('Connection', 'close').json({ detail: 'Not found' });
+      });
+      const server = deferContinue(await listen(app), { send: 'before-read' });
+      try {
+        const auth = `Authorization: Bearer ${TOKEN}`;
+        // Rows: [path, extra headers, expected statuses].
+        const cases: Array<[string, string[], number[]]> = [
+          ['/predict', [], [401]],
+          ['/predict', [auth], [100, 200]],
+          ['/predict', [auth, 'Content-Type: text/csv'], [415]],
+          ['/nowhere', [auth], [404]],
+        ];
+        for (const [path, headers, statuses] of cases) {
+          const got = await post(server, path, [sized(BODY.length), ...headers], BODY);
+          assert.deepEqual(got.statuses, statuses, `${path} ${headers.join(' ')}`);
+          assert.equal(got.sentBody, statuses[0] === 100);
+        }
+        assert.equal(parsed, 1);
+      } finally {
+        server.close();
+      }
+    });
   }
+
+  test('deferContinue refuses bad options with a fix-it message', () => {
+    const server = createServer();
+    const bad: Array<[unknown, RegExp]> = [
+      [{ send: 'later' }, /`send` must be 'after-auth' or 'before-read'/],
+      [{ sned: 'before-read' }, /unknown option `sned`/],
+      ['before-read', /options must be an object/],
+    ];
+    for (const [options, message] of bad) {
+      assert.throws(() => deferContinue(server, options as never), { code: /ERR_BEARER_GUARD_(INVALID|UNKNOWN)_OPTION/, message });
+    }
+    assert.equal(server.listenerCount('checkContinue'), 0, 'a refused call installs nothing');
+  });
 });

@@ -207,3 +207,28 @@ export async function until(what: string, ms: number, check: () => boolean | Pro
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** What {@link rawCall} got: status, headers and the body as text. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One request with node:http, which (unlike fetch) sends any `Host` header it is given: for
+ * checking that nothing in a response is built from it.
+ */
+export function rawCall(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: options.method ?? 'GET', headers: options.headers, timeout: 10_000 });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

@@ -14,6 +14,7 @@ const TSC = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/ts
 // express 5 ships no types; these are the versions the repo itself pins, so npm's cache has them.
 const TYPES = ['@types/express@5.0.6', '@types/node@20.19.0'];
 const PUBLIC_NAMES = [
+  'BEARER_GUARD_FLAGS',
   'BearerAuthError',
   'BearerGuardConfigError',
   'BearerGuardError',
@@ -31,6 +32,7 @@ const PUBLIC_NAMES = [
   'loadAuthConfig',
   'requireScopes',
   'selfTest',
+  'sendContinue',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.
 const TOKEN = randomBytes(24).toString('base64url');
