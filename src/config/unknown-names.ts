@@ -56,7 +56,11 @@ export function findStrayEnv(env: Readonly<Record<string, string | undefined>>, 
   const unprefixed: Array<{ name: string; reads: string }> = [];
   for (const name of Object.keys(env)) {
     if (env[name] === undefined || known.includes(name)) continue;
-    if (name.toUpperCase().startsWith(head)) unknown.push({ name, hint: closest(name, known) });
+    if (name.toUpperCase().startsWith(head)) {
+      // Compared without the prefix, so that a long shared prefix does not make anything "close".
+      const hint = closest(name.slice(prefix.length), bare);
+      unknown.push({ name, hint: hint === undefined ? undefined : `${prefix}${hint}` });
+    }
     else if (prefix !== '' && bare.includes(name)) unprefixed.push({ name, reads: `${prefix}${name}` });
   }
   return { unknown, unprefixed };
