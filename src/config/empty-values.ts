@@ -42,12 +42,13 @@ export function judgeEmpty(empties: readonly EmptySource[], suppliers: readonly 
       : `${e.where} sets ${e.ini} to an empty value`;
     if (covering === undefined) {
       const fix =
-        e.kind === 'flag' ? `(an unset shell variable, as in ${e.where} "$VAR"?); give a value, or leave ${e.where} out`
+        e.kind === 'flag' ? `give a value, or leave ${e.where} out`
         : e.kind === 'env' ? 'set it to a value, or unset it'
         : `give a value, or remove the ${e.ini} line`;
-      throw new BearerGuardConfigError('ERR_BEARER_GUARD_EMPTY_VALUE', `${said}, and no other source gives ${what}, so it would stay unset; ${fix}`);
+      const unset = e.kind === 'flag' ? ` (an unset shell variable, as in ${e.where} "$VAR"?)` : '';
+      throw new BearerGuardConfigError('ERR_BEARER_GUARD_EMPTY_VALUE', `${said}${unset}, and no other source gives ${what}, so it would stay unset; ${fix}`);
     }
-    warnings.push(warning('W_BEARER_GUARD_EMPTY_VALUE', `${said}; it is ignored, and ${what} comes from ${covering.where}; give a value there or remove the empty one`));
+    warnings.push(warning('W_BEARER_GUARD_EMPTY_VALUE', `${said}; it is ignored, and ${what} comes from ${covering.where}; remove the empty one`));
   }
   return warnings;
 }

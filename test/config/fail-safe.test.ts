@@ -84,7 +84,7 @@ describe('every setting of the table: an empty source alone is ERR_BEARER_GUARD_
   test('--auth-bearer-token "$TOKEN" with TOKEN unset: bearerGuard refuses to build, so no server starts open', () => {
     assert.throws(() => bearerGuard({ argv: argv('--auth-bearer-token', ''), env: {}, logger: captureLogger() }), {
       code: 'ERR_BEARER_GUARD_EMPTY_VALUE',
-      message: /--auth-bearer-token was given an empty value, and no other source gives a value for auth_bearer_token or auth_bearer_token_sha256, so it would stay unset; \(an unset shell variable, as in --auth-bearer-token "\$VAR"\?\)/,
+      message: /--auth-bearer-token was given an empty value \(an unset shell variable, as in --auth-bearer-token "\$VAR"\?\), and no other source gives a value for auth_bearer_token or auth_bearer_token_sha256, so it would stay unset; give a value, or leave --auth-bearer-token out/,
     });
   });
 
