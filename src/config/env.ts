@@ -10,6 +10,8 @@ export interface EnvValues extends SourceValues {
   names: Record<SettingKey, string>;
   /** The same for the `_FILE` twins. */
   fileNames: Record<SettingKey, string>;
+  /** The prefix as messages show it. */
+  shownPrefix: string;
 }
 
 function namesFor(prefix: string, suffix: string): Record<SettingKey, string> {
@@ -17,7 +19,8 @@ function namesFor(prefix: string, suffix: string): Record<SettingKey, string> {
 }
 
 /**
- * Reads every setting's env var (and `_FILE` twin) behind `prefix`. An empty variable counts as unset.
+ * Reads every setting's env var (and `_FILE` twin) behind `prefix`. A variable set to the empty
+ * string is recorded in `empty`, not taken as unset.
  *
  * @throws BearerGuardConfigError when a boolean variable is not a boolean
  * @internal
@@ -25,21 +28,21 @@ function namesFor(prefix: string, suffix: string): Record<SettingKey, string> {
 export function readEnv(env: Readonly<Record<string, string | undefined>>, prefix: string): EnvValues {
   // Messages name the variables; a token pasted as the prefix must not come along with them.
   const shown = mayContainToken(prefix) ? '<envPrefix>' : prefix;
-  const found: EnvValues = { values: {}, files: {}, names: namesFor(shown, ''), fileNames: namesFor(shown, '_FILE') };
+  const found: EnvValues = { values: {}, files: {}, empty: [], names: namesFor(shown, ''), fileNames: namesFor(shown, '_FILE'), shownPrefix: shown };
   for (const s of SETTINGS) {
-    const value = nonEmpty(env, `${prefix}${s.env}`);
-    if (value !== undefined) {
-      found.values[s.key] = s.type === 'boolean' ? parseEnvBoolean(value, found.names[s.key]) : value;
-    }
-    const file = s.fileTwin ? nonEmpty(env, `${prefix}${s.env}_FILE`) : undefined;
-    if (file !== undefined) found.files[s.key] = file;
+    const value = own(env, `${prefix}${s.env}`);
+    if (value === '') found.empty.push({ key: s.key, twin: false });
+    else if (value !== undefined) found.values[s.key] = s.type === 'boolean' ? parseEnvBoolean(value, found.names[s.key]) : value;
+    const file = s.fileTwin ? own(env, `${prefix}${s.env}_FILE`) : undefined;
+    if (file === '') found.empty.push({ key: s.key, twin: true });
+    else if (file !== undefined) found.files[s.key] = file;
   }
   return found;
 }
 
-function nonEmpty(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+function own(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
   const value = Object.hasOwn(env, name) ? env[name] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function parseEnvBoolean(raw: string, name: string): boolean {

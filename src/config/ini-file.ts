@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'ini';
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
+import type { EmptyGiven } from './argv.js';
+import { DEEPAAS_KEYS } from './deepaas-keys.js';
 import { closest } from './did-you-mean.js';
 import { INI_KEYS, SETTINGS, type SettingKey } from './settings.js';
 import { fsReason, hidePath, modeOpenToOthers, UNSHOWN } from '../safety/paths.js';
@@ -9,6 +11,8 @@ import { fsReason, hidePath, modeOpenToOthers, UNSHOWN } from '../safety/paths.j
 /** What a config file said. @internal */
 export interface IniValues {
   values: Partial<Record<SettingKey, string | boolean>>;
+  /** Keys present with an empty value (`auth_keys_file =`). */
+  empty: EmptyGiven[];
   warnings: BearerGuardWarning[];
 }
 
@@ -41,7 +45,7 @@ export function readIniFile(path: string, source: string): IniValues {
     }
     fail(`cannot be read: ${fsReason(err)}`);
   }
-  checkSyntax(text, fail);
+  const deepaas = checkSyntax(text, fail);
   const parsed = parse(text) as Record<string, unknown>;
   const flat: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -53,10 +57,14 @@ export function readIniFile(path: string, source: string): IniValues {
       assignKey(flat, key, value, fail);
     }
   }
-  const result: IniValues = { values: {}, warnings: [] };
+  const result: IniValues = { values: {}, empty: [], warnings: [] };
   for (const setting of SETTINGS) {
     const raw = setting.ini === undefined ? undefined : flat[setting.ini];
-    if (raw === undefined || raw === '') continue;
+    if (raw === undefined) continue;
+    if (raw === '' || raw === '""' || raw === "''") {
+      result.empty.push({ key: setting.key, twin: false });
+      continue;
+    }
     if (setting.type === 'boolean') {
       if (raw === true || raw === 'true') result.values[setting.key] = true;
       else if (raw === false || raw === 'false') result.values[setting.key] = false;
@@ -74,10 +82,19 @@ export function readIniFile(path: string, source: string): IniValues {
       warning('W_BEARER_GUARD_CONFIG_FILE_MODE', `${where} holds a token and can be read by group or others (mode ${mode}); run: chmod 600 ${path}`),
     );
   }
+  if (deepaas.length > 0) {
+    result.warnings.push(
+      warning(
+        'W_BEARER_GUARD_CONFIG_FILE_DEEPAAS_KEY',
+        `${where} has DEEPaaS's own key${deepaas.length === 1 ? '' : 's'} ${deepaas.join(', ')}; bearer-guard reads only its own keys (${INI_KEYS.join(', ')}) and ignores ${deepaas.length === 1 ? 'it' : 'them'}`,
+      ),
+    );
+  }
   return result;
 }
 
 function assignKey(flat: Record<string, unknown>, key: string, value: unknown, fail: (p: string) => never): void {
+  if (DEEPAAS_KEYS.has(key)) return;
   // checkSyntax has already refused unknown keys; this guards keys that only ini's parse produces.
   if (!INI_KEYS.includes(key)) fail(`has a key bearer-guard does not know (${KNOWN})`);
   if (Object.hasOwn(flat, key)) fail(`${key} is set twice (at the top and under [DEFAULT]); keep one`);
@@ -86,7 +103,9 @@ function assignKey(flat: Record<string, unknown>, key: string, value: unknown, f
 
 // ini accepts almost anything; refuse what is clearly not INI so that a wrong file is caught.
 // Messages cite line numbers, never the text: a token file given by mistake must not be echoed.
-function checkSyntax(text: string, fail: (p: string) => never): void {
+// Returns DEEPaaS's own keys found, with their lines: they are named, since they are not secrets.
+function checkSyntax(text: string, fail: (p: string) => never): string[] {
+  const deepaas: string[] = [];
   if (text.includes('\u0000') || text.includes('\uFFFD')) fail('is not a text file');
   const lines = text.split(/\r?\n/);
   const seen = new Map<string, number>();
@@ -104,6 +123,10 @@ function checkSyntax(text: string, fail: (p: string) => never): void {
     const eq = line.indexOf('=');
     if (eq <= 0) fail(`${at} is not "key = value" or "[section]"`);
     const name = line.slice(0, eq).trim();
+    if (DEEPAAS_KEYS.has(name)) {
+      deepaas.push(`${name} (${at})`);
+      return;
+    }
     if (!INI_KEYS.includes(name)) {
       // Only a near miss of a known key is safe to name; anything else could be a secret.
       const hint = closest(name, INI_KEYS);
@@ -113,4 +136,5 @@ function checkSyntax(text: string, fail: (p: string) => never): void {
     if (seen.has(key)) fail(`${at} repeats a key already set on line ${seen.get(key)}; keep one`);
     seen.set(key, index + 1);
   });
+  return deepaas;
 }

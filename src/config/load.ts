@@ -2,6 +2,7 @@
 import { BearerGuardConfigError, warning, type BearerGuardWarning } from '../errors/startup.js';
 import { Secret } from '../safety/secret.js';
 import { readArgv, type SourceValues } from './argv.js';
+import { emptySources, judgeEmpty, suppliers } from './empty-values.js';
 import { readEnv } from './env.js';
 import { readIniFile } from './ini-file.js';
 import type { LoadAuthConfigOptions } from './options.js';
@@ -9,6 +10,7 @@ import { resolveLoadOptions, type ResolvedLoadOptions } from './resolve.js';
 import { layerOf, mergeLayers, type Layer } from './schema.js';
 import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
+import { findStrayEnv, judgeStrayEnv } from './unknown-names.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
 
@@ -20,6 +22,8 @@ export interface AuthConfig {
   readonly tokenSha256: Secret | undefined;
   /** Where the token (or its digest) came from, e.g. `--auth-bearer-token` or `env DEEPAAS_AUTH_BEARER_TOKEN`. */
   readonly tokenSource: string | undefined;
+  /** The file the token was read from (`--auth-bearer-token-file`, `AUTH_BEARER_TOKEN_FILE`), which guards watch. */
+  readonly tokenFile: string | undefined;
   /** The keys file of named keys, if any. */
   readonly keysFile: string | undefined;
   /** Whether some source demanded a token or keys (they are then present: otherwise loading throws). */
@@ -35,8 +39,8 @@ export interface AuthConfig {
 /**
  * Loads the configuration the way `bearerGuard()` does. Each setting of the table (token, its
  * SHA-256, keys file, config file, required) is read from its flag, then its env var, then its
- * INI key in the file named by `--config-file`, `AUTH_CONFIG_FILE` or `configFile`. Empty values
- * count as unset.
+ * INI key in the file named by `--config-file`, `AUTH_CONFIG_FILE` or `configFile`. An empty
+ * value is an error unless another source gives the setting (then a warning).
  *
  * @param options - sources to read instead of the process's own
  * @returns the configuration; its `token` is a {@link Secret}
@@ -55,6 +59,9 @@ export function loadAuthConfig(options?: LoadAuthConfigOptions): AuthConfig {
 export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   const args = readArgv(o.argv);
   const env = readEnv(o.env, o.envPrefix);
+  const stray = findStrayEnv(o.env, o.envPrefix);
+  // A prefixed unknown name is refused whatever else is configured.
+  if (o.envPrefix !== '') judgeStrayEnv({ unknown: stray.unknown, unprefixed: [] }, o.envPrefix, env.shownPrefix, true);
   const warnings: BearerGuardWarning[] = [];
   const sources: Record<string, string> = {};
 
@@ -72,6 +79,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     : [undefined, undefined];
   const ini = configFile !== undefined ? readIniFile(configFile, configSource!) : undefined;
   if (configFile !== undefined) sources.auth_config_file = configSource!;
+  warnings.push(...judgeEmpty(emptySources(args, env, configFile, ini?.empty ?? []), suppliers(o, args, env, configFile, ini?.values)));
 
   // The single token: the highest level that gives it (as a value, a file, or a digest) wins.
   // Token files are read only when they win, so a stale lower-precedence path is harmless.
@@ -83,7 +91,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     { token: ini?.values.token, file: undefined, digest: ini?.values.tokenSha256, name: () => `config file ${configFile}`,
       both: () => `config file ${configFile} sets both ${setting('token').ini} and ${setting('tokenSha256').ini}; keep one` },
   ];
-  let token: { value: string; source: string } | undefined;
+  let token: { value: string; source: string; file?: string } | undefined;
   let digest: { value: string; source: string } | undefined;
   for (const level of levels) {
     if ((level.token !== undefined || level.file !== undefined) && level.digest !== undefined) {
@@ -92,7 +100,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     if (typeof level.token === 'string') token = { value: level.token, source: level.name('token') };
     else if (level.file !== undefined) {
       const source = level.name('token', true);
-      token = { value: readTokenFile(level.file, source), source: `${source} (${level.file})` };
+      token = { value: readTokenFile(level.file, source), source: `${source} (${level.file})`, file: level.file };
     } else if (typeof level.digest === 'string') digest = { value: level.digest, source: level.name('tokenSha256') };
     if (token || digest) break;
   }
@@ -129,11 +137,13 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   const keysFile = merged.keysFile === '' ? undefined : merged.keysFile;
   // Read and validated now, so a bad keys file stops start-up with its problem (and `config check` sees it).
   if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
-  if (!token && !digest && keysFile === undefined && !o.otherKeys) {
+  const authOn = token !== undefined || digest !== undefined || keysFile !== undefined || o.otherKeys;
+  warnings.push(...judgeStrayEnv(o.envPrefix === '' ? stray : { unknown: [], unprefixed: stray.unprefixed }, o.envPrefix, env.shownPrefix, authOn));
+  if (!authOn) {
     if (required) {
       throw new BearerGuardConfigError(
         'ERR_BEARER_GUARD_TOKEN_REQUIRED',
-        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in the config file (or name a keys file with --auth-keys-file)`,
+        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in a config file named with --config-file <path> or env ${env.names.configFile} (or name a keys file with --auth-keys-file)`,
       );
     }
     warnings.push(
@@ -147,6 +157,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     token: token ? new Secret(merged.token) : undefined,
     tokenSha256: digest ? new Secret(merged.tokenSha256.toLowerCase()) : undefined,
     tokenSource,
+    tokenFile: token?.file,
     keysFile,
     required,
     configFile,

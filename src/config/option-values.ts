@@ -11,14 +11,19 @@ export function validateTokenOption(token: unknown, fn: string): void {
   if (Array.isArray(token) && token.length === 0) {
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must not be an empty array; omit it to load the token from argv, env or a config file`);
   }
-  for (const t of list) {
+  list.forEach((t, i) => {
+    // In an array, the entry is named by its index: "`token[1]` is undefined".
+    const name = Array.isArray(token) ? `\`token[${i}]\`` : '`token`';
+    if (t === undefined && Array.isArray(token)) {
+      throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: ${name} is undefined; every entry of \`token\` must be a token string (an unset variable in the array?)`);
+    }
     if (typeof t !== 'string') {
-      throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must be a string or an array of strings (received ${typeOnly(t)})`);
+      throw optionTypeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: ${Array.isArray(token) ? `${name} must be a string` : '`token` must be a string or an array of strings'} (received ${typeOnly(t)})`);
     }
     if (t === '') {
-      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: \`token\` must not be empty; omit it (or pass undefined) to load the token from argv, env or a config file`);
+      throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${fn}: ${name} must not be empty; omit it (or pass undefined) to load the token from argv, env or a config file`);
     }
-  }
+  });
 }
 
 /** Checks the `public` option: exact paths starting with `/`. @internal */

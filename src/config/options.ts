@@ -16,13 +16,15 @@ export interface LoadAuthConfigOptions {
   /**
    * Command-line arguments to read `--auth-bearer-token`, `--auth-bearer-token-file`,
    * `--config-file` and `--auth-required` from, shaped like `process.argv` (the first two
-   * entries are skipped). Other arguments are ignored.
+   * entries are skipped). Other arguments are left to the app, except that a misspelt
+   * `--auth...` flag stops start-up.
    * @defaultValue `process.argv`
    */
   argv?: readonly string[] | undefined;
   /**
    * Environment to read `AUTH_BEARER_TOKEN`, `AUTH_BEARER_TOKEN_FILE`, `AUTH_CONFIG_FILE` and
-   * `AUTH_REQUIRED` from (each name behind `envPrefix`), shaped like `process.env`.
+   * `AUTH_REQUIRED` from (each name behind `envPrefix`), shaped like `process.env`. Unknown
+   * `<envPrefix>AUTH_*` names and unprefixed names of ours are refused or warned about.
    * @defaultValue `process.env`
    */
   env?: Readonly<Record<string, string | undefined>> | undefined;

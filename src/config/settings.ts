@@ -20,6 +20,11 @@ export interface Setting {
   readonly fileTwin: boolean;
   /** Its value is never shown, not even by `config check`. */
   readonly sensitive: boolean;
+  /**
+   * The setting whose value this one gives in another form (the token's digest gives the token);
+   * itself otherwise. An empty source is an error unless a source of the same group gives a value.
+   */
+  readonly group: SettingKey;
   /** One line for `--help`, `config check` and the docs. */
   readonly doc: string;
 }
@@ -35,12 +40,13 @@ interface Entry {
   flag?: string;
   ini?: false;
   fileTwin?: boolean;
+  group?: SettingKey;
 }
 
 // Adding a setting is one entry here, plus where its value is used.
 const ENTRIES: readonly Entry[] = [
   { key: 'token', name: 'auth_bearer_token', type: 'secret', fileTwin: true, doc: 'The single bearer token (an implicit key named "token", family service, scopes *).' },
-  { key: 'tokenSha256', name: 'auth_bearer_token_sha256', type: 'secret', doc: 'The single token given as sha256:<64 hex> instead of its value.' },
+  { key: 'tokenSha256', name: 'auth_bearer_token_sha256', type: 'secret', group: 'token', doc: 'The single token given as sha256:<64 hex> instead of its value.' },
   { key: 'keysFile', name: 'auth_keys_file', type: 'path', doc: 'The keys file (JSON) of named keys, watched for changes.' },
   { key: 'configFile', name: 'auth_config_file', type: 'path', flag: '--config-file', ini: false, doc: 'The INI file to read auth_* keys from.' },
   { key: 'required', name: 'auth_required', type: 'boolean', doc: 'Refuse to start without a token or keys.' },
@@ -58,6 +64,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       ini: e.ini === false ? undefined : e.name,
       fileTwin: e.fileTwin === true,
       sensitive: e.type === 'secret',
+      group: e.group ?? e.key,
       doc: e.doc,
     }),
   ),

@@ -1,6 +1,8 @@
 // Authenticate: the token from the header -> the key's principal, or the refusal (with verify() as the fallback).
 import type { IncomingMessage } from 'node:http';
 import { checkKeysFile, loadConfig } from '../config/load.js';
+import { logWarnings } from '../config/log-warnings.js';
+import { TokenFileSource } from '../config/token-file-source.js';
 import type { BearerGuardLogger } from '../config/options.js';
 import type { ResolvedCheckOptions } from '../config/resolve.js';
 import { checkConfiguredToken } from '../config/token-rules.js';
@@ -39,6 +41,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const warnings: BearerGuardWarning[] = [];
   const legacy: LegacyKey[] = [];
   let keysFile = o.keysFile;
+  let tokenFile: TokenFileSource | undefined;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -54,6 +57,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
     if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
     keysFile = config.keysFile;
+    // A token file is watched like the keys file: its token is re-read on each change and reload.
+    if (config.tokenFile !== undefined) tokenFile = new TokenFileSource(config.tokenFile, config.tokenSource!, o.maxTokenLength, (w) => logWarnings(o.logger, [w]));
   }
   const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
@@ -70,8 +75,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   let store: KeyStore | undefined = o.keyStore;
   if (keysFile !== undefined) store = new FileKeyStore(keysFile);
   const issuer = Object.freeze({ realm: o.realm, audit: o.audit });
-  const live = createLiveKeyring(issuer, legacy, store, logger);
-  for (const w of warnings) logger.warn(w.message);
+  const live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
+  logWarnings(logger, warnings);
   const mode = legacy.length > 0 || store !== undefined || o.verify !== undefined ? 'on' : 'off';
   const failures = prepareFailures(o.realm);
   // Refusals without a key are built once: the refusing path allocates nothing.

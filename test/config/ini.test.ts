@@ -31,8 +31,6 @@ describe('INI layouts and syntax', () => {
     { name: 'auth_required = true under [DEFAULT]', text: `[DEFAULT]\nauth_required = true\nauth_bearer_token = ${T}\n`, token: T, required: true },
     { name: 'auth_required = false', text: `auth_required = false\nauth_bearer_token = ${T}\n`, token: T, required: false },
     { name: 'one key top level, the other under [DEFAULT]', text: `auth_required = true\n[DEFAULT]\nauth_bearer_token = ${T}\n`, token: T, required: true },
-    { name: 'empty value is unset', text: 'auth_bearer_token =\n', token: undefined },
-    { name: 'empty quoted value is unset', text: 'auth_bearer_token = ""\n', token: undefined },
     { name: 'empty file', text: '', token: undefined },
     { name: 'only comments', text: '; nothing here\n# nor here\n', token: undefined },
     { name: 'empty [DEFAULT] section', text: '[DEFAULT]\n', token: undefined },
@@ -43,6 +41,13 @@ describe('INI layouts and syntax', () => {
       assert.equal(config.token?.reveal(), c.token);
       assert.equal(config.required, c.required ?? false);
       if (c.token !== undefined) assert.deepEqual(config.warnings, []);
+    });
+  }
+
+  // Empty values were "unset" before issue 9; now each is refused unless another source gives a token.
+  for (const [name, text] of [['empty value', 'auth_bearer_token =\n'], ['empty quoted value', 'auth_bearer_token = ""\n'], ['empty quoted value, then a comment', "auth_bearer_token = '' ; none\n"]]) {
+    test(`${name} alone is refused`, () => {
+      assert.throws(() => fromIni(text!), { code: 'ERR_BEARER_GUARD_EMPTY_VALUE', message: /config file .+ sets auth_bearer_token to an empty value, and no other source gives a value for auth_bearer_token or auth_bearer_token_sha256/ });
     });
   }
 

@@ -44,10 +44,12 @@ describe('each source alone gives the token', () => {
     });
   }
 
-  test('with envPrefix, the unprefixed variables are ignored', () => {
-    const config = loadAuthConfig({ argv: argv(), env: { AUTH_BEARER_TOKEN: T, AUTH_BEARER_TOKEN_FILE: file }, envPrefix: 'DEEPAAS_' });
-    assert.equal(config.token, undefined);
-    assert.deepEqual(config.warnings.map((w) => w.code), ['W_BEARER_GUARD_AUTH_OFF']);
+  // Before issue 9 they were ignored with only the auth-off warning; now they are named.
+  test('with envPrefix, the unprefixed variables are not read: an error while no token is configured', () => {
+    assert.throws(() => loadAuthConfig({ argv: argv(), env: { AUTH_BEARER_TOKEN: T, AUTH_BEARER_TOKEN_FILE: file }, envPrefix: 'DEEPAAS_' }), {
+      code: 'ERR_BEARER_GUARD_UNPREFIXED_ENV',
+      message: /AUTH_BEARER_TOKEN is set, but this app reads DEEPAAS_AUTH_BEARER_TOKEN/,
+    });
   });
 
   test('arguments after -- are left to the app', () => {
@@ -108,26 +110,31 @@ describe('each pair of sources: the higher one wins', () => {
   });
 });
 
-describe('empty values count as unset', () => {
+// Before issue 9 an empty value counted as unset, silently; now the other source wins with a warning
+// naming the empty one, and an empty value with no other source is an error (test/config/fail-safe.test.ts).
+describe('an empty value beside a value elsewhere: the other source gives it, with a warning', () => {
   const envToken = tokenFor('env');
   const envIni = tmp.ini([`auth_bearer_token = ${tokenFor('envini')}`]);
-  const cases: Array<{ name: string; argv: string[]; env: Record<string, string>; configFile?: string; expected: string }> = [
-    { name: 'env AUTH_BEARER_TOKEN=""', argv: [], env: { AUTH_BEARER_TOKEN: '', AUTH_BEARER_TOKEN_FILE: tmp.file(`${T}\n`) }, expected: T },
-    { name: 'env AUTH_BEARER_TOKEN_FILE=""', argv: [], env: { AUTH_BEARER_TOKEN: envToken, AUTH_BEARER_TOKEN_FILE: '' }, expected: envToken },
-    { name: 'env AUTH_CONFIG_FILE=""', argv: [], env: { AUTH_CONFIG_FILE: '' }, configFile: envIni, expected: tokenFor('envini') },
-    { name: 'INI auth_bearer_token =', argv: ['--config-file', tmp.ini(['auth_bearer_token =', 'auth_required = false'])], env: {}, expected: '' },
-    { name: '--auth-bearer-token=', argv: ['--auth-bearer-token='], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken },
-    { name: '--auth-bearer-token ""', argv: ['--auth-bearer-token', ''], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken },
-    { name: '--auth-bearer-token-file=', argv: ['--auth-bearer-token-file='], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken },
-    { name: '--config-file=', argv: ['--config-file='], env: { AUTH_CONFIG_FILE: envIni }, expected: tokenFor('envini') },
+  const cases: Array<{ name: string; argv: string[]; env: Record<string, string>; configFile?: string; expected: string; empty: RegExp }> = [
+    { name: 'env AUTH_BEARER_TOKEN=""', argv: [], env: { AUTH_BEARER_TOKEN: '', AUTH_BEARER_TOKEN_FILE: tmp.file(`${T}\n`) }, expected: T, empty: /env AUTH_BEARER_TOKEN is set to the empty string; .* comes from env AUTH_BEARER_TOKEN_FILE/ },
+    { name: 'env AUTH_BEARER_TOKEN_FILE=""', argv: [], env: { AUTH_BEARER_TOKEN: envToken, AUTH_BEARER_TOKEN_FILE: '' }, expected: envToken, empty: /env AUTH_BEARER_TOKEN_FILE is set to the empty string/ },
+    { name: 'env AUTH_CONFIG_FILE=""', argv: [], env: { AUTH_CONFIG_FILE: '' }, configFile: envIni, expected: tokenFor('envini'), empty: /env AUTH_CONFIG_FILE .* comes from the configFile option/ },
+    { name: '--auth-bearer-token=', argv: ['--auth-bearer-token='], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken, empty: /--auth-bearer-token was given an empty value; .* comes from env AUTH_BEARER_TOKEN/ },
+    { name: '--auth-bearer-token ""', argv: ['--auth-bearer-token', ''], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken, empty: /--auth-bearer-token was given an empty value/ },
+    { name: '--auth-bearer-token-file=', argv: ['--auth-bearer-token-file='], env: { AUTH_BEARER_TOKEN: envToken }, expected: envToken, empty: /--auth-bearer-token-file was given an empty value/ },
+    { name: '--config-file=', argv: ['--config-file='], env: { AUTH_CONFIG_FILE: envIni }, expected: tokenFor('envini'), empty: /--config-file was given an empty value; .* comes from env AUTH_CONFIG_FILE/ },
   ];
   for (const c of cases) {
     test(c.name, () => {
       const config = loadAuthConfig({ argv: argv(...c.argv), env: c.env, ...(c.configFile !== undefined && { configFile: c.configFile }) });
-      assert.equal(config.token?.reveal() ?? '', c.expected);
-      if (c.expected === '') assert.equal(config.tokenSource, undefined);
+      assert.equal(config.token?.reveal(), c.expected);
+      assert.deepEqual(config.warnings.map((w) => w.code), ['W_BEARER_GUARD_EMPTY_VALUE']);
+      assert.match(config.warnings[0]!.message, c.empty);
     });
   }
+  test('INI auth_bearer_token = with no other source is refused', () => {
+    assert.throws(() => loadAuthConfig({ argv: argv('--config-file', tmp.ini(['auth_bearer_token =', 'auth_required = false'])), env: {} }), { code: 'ERR_BEARER_GUARD_EMPTY_VALUE' });
+  });
 });
 
 describe('the token option beats every other source (bearerGuard on a real app)', () => {

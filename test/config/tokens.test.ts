@@ -90,9 +90,11 @@ describe('token files: exactly one trailing newline is stripped', () => {
       assert.equal(config.token?.reveal(), V);
     });
   }
-  test('two newlines: the second one stays, and is refused', () => {
+  // Before issue 9 this was ERR_BEARER_GUARD_TOKEN_INVALID; the file's own problem is now named.
+  test('two newlines: the second one stays, and the file is refused for having more than one line', () => {
     assert.throws(() => loadAuthConfig({ argv: argv(), env: { AUTH_BEARER_TOKEN_FILE: tmp.file(`${V}\n\n`) } }), {
-      code: 'ERR_BEARER_GUARD_TOKEN_INVALID',
+      code: 'ERR_BEARER_GUARD_TOKEN_FILE',
+      message: /has more than one line; it must hold one token .* keys file \(--auth-keys-file/,
     });
   });
 });

@@ -23,7 +23,8 @@ describe('W_BEARER_GUARD_AUTH_OFF', () => {
   });
 
   test('names the prefixed variables', () => {
-    const config = loadAuthConfig({ argv: argv(), env: { AUTH_BEARER_TOKEN: T }, envPrefix: 'DEEPAAS_' });
+    // An unprefixed AUTH_BEARER_TOKEN here is now ERR_BEARER_GUARD_UNPREFIXED_ENV (issue 9), so none is set.
+    const config = loadAuthConfig({ argv: argv(), env: {}, envPrefix: 'DEEPAAS_' });
     assert.match(config.warnings[0]?.message ?? '', /env DEEPAAS_AUTH_BEARER_TOKEN or DEEPAAS_AUTH_BEARER_TOKEN_FILE/);
   });
 
