@@ -18,7 +18,7 @@ export type { KeyringChange } from './keys/keyring.js';
 /** Audit events and where they go. */
 export type { AuditEvent, AuditReason, AuditSink } from './audit/event.js';
 /** The flags bearer-guard reads from argv, for apps that refuse unknown arguments (the example server). */
-export { BEARER_GUARD_FLAGS, type BearerGuardFlag } from './flags.js';
+export { BEARER_GUARD_FLAGS, type BearerGuardFlag } from './config/flags.js';
 /** For apps that compose their own configuration. */
 export { loadAuthConfig, type AuthConfig } from './config/load.js';
 /** The type of `AuthConfig.token`, with its `reveal()`. */

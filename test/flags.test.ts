@@ -41,3 +41,9 @@ test('a flag the library does not read is not listed', () => {
   }
   assert.ok(Object.isFrozen(BEARER_GUARD_FLAGS) && BEARER_GUARD_FLAGS.every((f) => Object.isFrozen(f) && f.description.length > 0));
 });
+
+test('the negated spelling of a switch is listed, since the library reads it', () => {
+  const flags = BEARER_GUARD_FLAGS.map((f) => f.flag);
+  assert.ok(flags.includes('--no-auth-required'));
+  assert.equal(codeFor(['--no-auth-required', '--no-auth-required']), 'ERR_BEARER_GUARD_CONFLICTING_SOURCES');
+});

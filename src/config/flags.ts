@@ -1,5 +1,5 @@
 // The command-line flags bearer-guard reads, for apps that check their own command line.
-import { SETTINGS } from './config/settings.js';
+import { SETTINGS } from './settings.js';
 
 /** One command-line flag that `bearerGuard({ argv })` and `loadAuthConfig({ argv })` read. */
 export interface BearerGuardFlag {
@@ -27,6 +27,7 @@ export interface BearerGuardFlag {
 export const BEARER_GUARD_FLAGS: readonly BearerGuardFlag[] = Object.freeze(
   SETTINGS.flatMap((s) => [
     Object.freeze({ flag: s.flag, takesValue: s.type !== 'boolean', description: s.doc }),
+    ...(s.type === 'boolean' ? [Object.freeze({ flag: `--no-${s.flag.slice(2)}`, takesValue: false, description: `The same as ${s.flag}=false.` })] : []),
     ...(s.fileTwin ? [Object.freeze({ flag: `${s.flag}-file`, takesValue: true, description: `A file holding the value of ${s.flag} (one line).` })] : []),
   ]),
 );
