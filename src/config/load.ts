@@ -10,6 +10,7 @@ import { layerOf, mergeLayers, type Layer } from './schema.js';
 import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
 import { FileKeyStore } from '../keys/file-store.js';
+import { readTrustedKeysFile } from '../approval/live-keys.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
 
 /** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
@@ -22,6 +23,8 @@ export interface AuthConfig {
   readonly tokenSource: string | undefined;
   /** The keys file of named keys, if any. */
   readonly keysFile: string | undefined;
+  /** The JWKS file of trusted approver keys (`--auth-approval-keys-file`), if any. */
+  readonly approvalKeysFile: string | undefined;
   /** Whether some source demanded a token or keys (they are then present: otherwise loading throws). */
   readonly required: boolean;
   /** The config file that was read, if any. */
@@ -129,6 +132,8 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   const keysFile = merged.keysFile === '' ? undefined : merged.keysFile;
   // Read and validated now, so a bad keys file stops start-up with its problem (and `config check` sees it).
   if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
+  const approvalKeysFile = merged.approvalKeysFile === '' ? undefined : merged.approvalKeysFile;
+  if (approvalKeysFile !== undefined) readTrustedKeysFile(approvalKeysFile);
   if (!token && !digest && keysFile === undefined && !o.otherKeys) {
     if (required) {
       throw new BearerGuardConfigError(
@@ -148,6 +153,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     tokenSha256: digest ? new Secret(merged.tokenSha256.toLowerCase()) : undefined,
     tokenSource,
     keysFile,
+    approvalKeysFile,
     required,
     configFile,
     sources: Object.freeze(sources),
