@@ -53,7 +53,7 @@ export function parseTrustedKeys(value: unknown, where: string): TrustedKeys {
     if (k.use !== undefined && k.use !== 'sig') fail(`${at} has use ${shownValue(k.use)}; only "sig" (or no use) is accepted`);
     if (k.key_ops !== undefined && !(Array.isArray(k.key_ops) && k.key_ops.every((op) => op === 'verify'))) fail(`${at} has key_ops other than ["verify"]`);
     const extra = Object.keys(k).find((m) => !MEMBERS.has(m));
-    if (extra !== undefined) fail(`${at} has a member ${/^[a-z_]{1,16}$/.test(extra) ? `"${extra}"` : '(name not shown)'} that an Ed25519 public key does not have`);
+    if (extra !== undefined) fail(`${at} has a member ${/^[a-z][a-z0-9_]{0,15}$/.test(extra) ? `"${extra}"` : '(name not shown)'} that an Ed25519 public key does not have`);
     if (typeof k.kid !== 'string' || !KID.test(k.kid)) fail(`${at} needs a kid of 1 to 64 characters A-Z a-z 0-9 . _ : -`);
     const x = typeof k.x === 'string' ? decodeBase64url(k.x) : undefined;
     if (x === undefined || x.length !== 32) fail(`${at} needs "x": the 32-byte public key in unpadded base64url`);
