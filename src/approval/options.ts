@@ -2,6 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { parseDuration } from '../keys/duration.js';
+import type { EnvironmentPosture } from '../request/environment-context.js';
+import { POSTURES } from './payload.js';
 import type { ApprovalSpec } from './spec-hash.js';
 import { DEFAULT_MAX_LIFETIME_S } from './verify.js';
 
@@ -26,6 +28,13 @@ export interface RequireApprovalOptions {
    * @defaultValue `"24h"`
    */
   maxLifetime?: string | number | undefined;
+  /**
+   * Require the approval only when the server's environment posture is one of these (e.g.
+   * `["prod"]`); elsewhere the route goes on without one, and no approval event is logged. A
+   * server without a posture is in none of them.
+   * @defaultValue every posture: the approval is always required
+   */
+  postures?: readonly EnvironmentPosture[] | undefined;
 }
 
 /** @internal */
@@ -34,12 +43,14 @@ export interface ResolvedApprovalOptions {
   readonly spec: RequireApprovalOptions['spec'];
   readonly once: boolean;
   readonly maxLifetimeS: number;
+  /** undefined: always. */
+  readonly postures: ReadonlySet<EnvironmentPosture> | undefined;
 }
 
 /** A capability: lower-case words joined by ":", as scopes are (no wildcard). */
 export const CAPABILITY = /^[a-z0-9_.-]+(:[a-z0-9_.-]+)*$/;
 const MAX_LIFETIME_S = 30 * 86_400;
-const KNOWN = ['capability', 'spec', 'once', 'maxLifetime'];
+const KNOWN = ['capability', 'spec', 'once', 'maxLifetime', 'postures'];
 
 /** @internal */
 export function resolveApprovalOptions(options: unknown): ResolvedApprovalOptions {
@@ -67,5 +78,10 @@ export function resolveApprovalOptions(options: unknown): ResolvedApprovalOption
     }
   } else if (o.maxLifetime !== undefined) type('`maxLifetime` must be a duration such as "24h", or a number of seconds');
   if (!Number.isInteger(maxLifetimeS) || maxLifetimeS < 1 || maxLifetimeS > MAX_LIFETIME_S) range('`maxLifetime` must be from 1 second to 30 days');
-  return Object.freeze({ capability: o.capability as string, spec: o.spec as RequireApprovalOptions['spec'], once: o.once !== false, maxLifetimeS });
+  const p = o.postures;
+  if (p !== undefined && !(Array.isArray(p) && p.length > 0 && p.every((x) => POSTURES.includes(x as EnvironmentPosture)))) {
+    range('`postures` must be a non-empty array of "dev", "staging" and "prod", e.g. ["prod"]');
+  }
+  const postures = p === undefined ? undefined : new Set(p as EnvironmentPosture[]);
+  return Object.freeze({ capability: o.capability as string, spec: o.spec as RequireApprovalOptions['spec'], once: o.once !== false, maxLifetimeS, postures });
 }

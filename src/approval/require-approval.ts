@@ -4,7 +4,7 @@ import { emit, type AuditReason } from '../audit/event.js';
 import type { BearerGuardLogger } from '../config/options.js';
 import { issuerOf, type Issuer } from '../keys/principal.js';
 import { authOffIssuer } from '../request/context.js';
-import { serverEnvironmentOf } from '../request/environment-context.js';
+import { serverEnvironmentOf, type EnvironmentPosture } from '../request/environment-context.js';
 import { sendInternalError, sendJsonRefusal } from '../request/respond.js';
 import type { AuthedRequest } from '../request/settle.js';
 import { reportInternalError } from '../safety/internal-error.js';
@@ -39,7 +39,7 @@ const NO_ENV = 'bearer-guard: requireApproval() ran, but the guard has no enviro
  * ```
  */
 export function requireApproval(options: RequireApprovalOptions): RequireApprovalMiddleware {
-  const { capability, spec, once, maxLifetimeS } = resolveApprovalOptions(options);
+  const { capability, spec, once, maxLifetimeS, postures } = resolveApprovalOptions(options);
   const required = approvalRequiredBody(capability);
   const warned = new Set<string>();
   const warnOnce = (logger: BearerGuardLogger, line: string): void => {
@@ -59,6 +59,11 @@ export function requireApproval(options: RequireApprovalOptions): RequireApprova
     if (issuer === undefined) {
       warnOnce(console, NO_GUARD);
       sendInternalError(req, res);
+      return;
+    }
+    // Not governed in this posture: no approval decision to make.
+    if (postures !== undefined && !postures.has(serverEnvironmentOf(req)?.posture as EnvironmentPosture)) {
+      next();
       return;
     }
     const principal = issued === undefined ? undefined : auth;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { canonicalize } from '../../src/approval/canonical-json.js';
 import { approver, jwks, payload, signBytes, SPEC } from '../approval/fixtures.js';
-import { post, startApprovalServer, type ApprovalServer } from '../approval/server.js';
+import { startApprovalServer, type ApprovalServer } from '../approval/server.js';
 import { runCli, TempDirs, type CliResult } from '../cli/helpers.js';
 import { TempDir } from '../helpers/config-fixtures.js';
 import { createDetector, forms, TOKEN, type Form } from './leak/needles.js';

@@ -187,6 +187,29 @@ describe('fail closed when approvals cannot be checked', () => {
   });
 });
 
+describe('postures: approvals required only in some', () => {
+  for (const [posture, expected] of [['prod', 403], ['staging', 201], ['dev', 201], [undefined, 201]] as const) {
+    test(`postures ["prod"] on a ${posture ?? 'posture-less'} server without a credential: ${expected}`, async () => {
+      // No approval keys at all: a server outside the listed postures needs none.
+      const s = await startApprovalServer({ guard: { keysFile, argv: [], env: {}, ...(posture === 'prod' ? { approvalKeys: jwksFile } : {}) }, environment: { name: 'x', posture } });
+      try {
+        const r = await post(`${s.url}/prod-only`, SPEC, { token: trainer.token });
+        assert.equal(r.status, expected);
+        assert.equal(s.events.filter((e) => e.type === 'approval').length, expected === 403 ? 1 : 0);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+  test('bad postures are refused at creation', async () => {
+    const { requireApproval } = await import('../../src/index.js');
+    assert.throws(() => requireApproval({ capability: 'models:train', spec: () => ({}), postures: ['production' as 'prod'] }), /`postures` must be/);
+    assert.throws(() => requireApproval({ capability: 'models:*', spec: () => ({}) }), /no wildcard/);
+    assert.throws(() => requireApproval({ capability: 'models:train', spec: () => ({}), maxLifetime: '31d' }), /from 1 second to 30 days/);
+    assert.throws(() => requireApproval({ capability: 'models:train', spec: {} as never }), /`spec` must be a function/);
+  });
+});
+
 describe('approval keys from the configuration', () => {
   for (const [name, guard] of [
     ['--auth-approval-keys-file', { argv: ['node', 'app', '--auth-approval-keys-file', jwksFile], env: {} }],

@@ -47,6 +47,7 @@ export async function startApprovalServer(setup: ServerSetup): Promise<ApprovalS
   app.post('/train', requireScopes('models:train'), express.json(), train, done('train'));
   app.post('/retrain', requireScopes('models:train'), express.json(), requireApproval({ capability: 'models:train', spec: (req) => (req as express.Request).body ?? {}, once: false }), done('retrain'));
   app.post('/raw', express.text({ type: 'text/plain' }), requireApproval({ capability: 'models:replace', spec: (req) => String((req as express.Request).body) }), done('raw'));
+  app.post('/prod-only', express.json(), requireApproval({ capability: 'models:train', spec: (req) => (req as express.Request).body ?? {}, postures: ['prod'] }), done('prod-only'));
   app.post('/boom', requireApproval({ capability: 'models:train', spec: () => { throw new Error('spec failed'); } }), done('boom'));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
