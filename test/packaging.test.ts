@@ -35,8 +35,10 @@ const PUBLIC_NAMES = [
   'deferContinue',
   'formatSelfTestReport',
   'loadAuthConfig',
+  'requireApproval',
   'requireScopes',
   'selfTest',
+  'specHash',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.
 const TOKEN = randomBytes(24).toString('base64url');
