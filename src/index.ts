@@ -53,3 +53,12 @@ export {
   type SelfTestFinding,
   type SelfTestFindingKind,
 } from './self-test/self-test.js';
+/** Governed actions: route middleware that requires a signed approval credential bound to the environment, the spec and a capability. */
+export { requireApproval, type RequireApprovalMiddleware } from './approval/require-approval.js';
+export type { RequireApprovalOptions } from './approval/options.js';
+/** The approval credential's payload and refusal reasons, and the spec hash an approval is bound to (for approvers' own tooling). */
+export type { ApprovalPayload } from './approval/payload.js';
+export type { ApprovalReason } from './approval/verify.js';
+export { specHash, type ApprovalSpec } from './approval/spec-hash.js';
+/** The server environment requireApproval checks approvals against. */
+export type { ServerEnvironment, EnvironmentPosture } from './request/environment-context.js';

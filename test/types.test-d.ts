@@ -19,7 +19,9 @@ import {
   bearerGuard,
   createBearerStrategy,
   loadAuthConfig,
+  requireApproval,
   requireScopes,
+  specHash,
 } from '../src/index.js';
 import type {
   AuthConfig,
@@ -86,6 +88,14 @@ export function typeTests(): void {
   bearerGuard({ verify: async () => ({ scopes: [] }) });
   app.post('/v2/models/:name/predict', requireScopes('models:predict'), (_req, res) => void res.json({}));
   app.get('/v2/models/', requireScopes('models:read', 'models:list'));
+  bearerGuard({ approvalKeys: '/etc/approvers.jwks' });
+  bearerGuard({ approvalKeys: { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'k1', x: '...' }] } });
+  app.post('/v2/models/:name/train', express.json(), requireApproval({ capability: 'models:train', spec: (req) => (req as express.Request).body as object, postures: ['prod'], maxLifetime: '1h' }));
+  // @ts-expect-error -- an approval is bound to a spec
+  requireApproval({ capability: 'models:train' });
+  // @ts-expect-error -- postures are dev, staging or prod
+  requireApproval({ capability: 'models:train', spec: () => 'x', postures: ['production'] });
+  const _hash: string = specHash({ n_estimators: 10 }) + specHash('raw') + specHash(Buffer.from('x'));
   const reloaded: Promise<KeyringChange> = bearerGuard().reload();
   void reloaded.then((c) => c.added.length + c.removed.length + c.changed.length + c.size);
   bearerGuard().close();
@@ -173,6 +183,7 @@ function describe(code: BearerGuardErrorCode): string {
     case 'ERR_BEARER_GUARD_TOKEN_FILE':
     case 'ERR_BEARER_GUARD_CONFIG_FILE':
     case 'ERR_BEARER_GUARD_KEYS_FILE':
+    case 'ERR_BEARER_GUARD_APPROVAL_KEYS':
       return 'bad configuration';
     default: {
       const unreachable: never = code;

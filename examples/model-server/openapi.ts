@@ -62,6 +62,17 @@ function guarded(operationId: string, summary: string, scope: Scope, responses: 
   };
 }
 
+/** The header of a governed action (required when the server's posture is prod). */
+const approvalHeader = {
+  name: 'Approval-Credential',
+  in: 'header',
+  required: false,
+  description:
+    'An approval credential `<payload_b64url>.<signature_b64url>` for this environment, this exact JSON body (none counts as `{}`) and `models:train`, made with `bearer-guard approval sign`. ' +
+    'Required when the server runs with posture prod: without it the answer is 403 `{"detail":"Approval required","error":"approval_required","capability":"models:train"}`, ' +
+    'and a refused one gets 403 `{"detail":"Approval credential rejected","error":"approval_invalid","reason":"..."}`.',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
+};
 const notFound = errorResponse('Unknown model or training');
 const badInput = errorResponse('Invalid input');
 
@@ -112,7 +123,7 @@ export function openApiDocument(serverUrl: string): object {
           'Start training a new forest in the background',
           SCOPES.train,
           { 201: ok(ref('Training'), 'Training started'), 404: notFound, 415: errorResponse('Unsupported Content-Type'), 422: badInput, 429: errorResponse('Too many trainings running') },
-          { parameters: [nameParam], requestBody: { required: false, ...jsonBody(ref('TrainArgs')) } },
+          { parameters: [nameParam, approvalHeader], requestBody: { required: false, ...jsonBody(ref('TrainArgs')) } },
         ),
         get: guarded('listTrainings', 'List the trainings', SCOPES.train, { 200: ok({ type: 'array', items: ref('Training') }), 404: notFound }, { parameters: [nameParam] }),
       },

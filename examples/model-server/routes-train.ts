@@ -1,6 +1,6 @@
 // The protected training routes (DEEPaaS 2.x): start, list, show and cancel background trainings.
 import type { Express } from 'express';
-import { requireScopes } from 'bearer-guard';
+import { requireApproval, requireScopes } from 'bearer-guard';
 import { optionalJsonBody } from './body-parsers.js';
 import { HttpError } from './errors.js';
 import { baseUrl } from './links.js';
@@ -23,8 +23,11 @@ function found(training: Training | undefined): Training {
 export function addTrainingRoutes(app: Express, jobs: TrainingJobs): void {
   // Every training route needs `models:train`, checked before the model name and the body.
   const canTrain = requireScopes(SCOPES.train);
+  // Training in production is a governed action: it also needs an approval credential signed by
+  // an approver for this environment, this exact JSON body (no body counts as {}) and models:train.
+  const approved = requireApproval({ capability: SCOPES.train, spec: (req) => (req as { body?: unknown }).body ?? {}, postures: ['prod'] });
 
-  app.post('/v2/models/:name/train', canTrain, knownModel, optionalJsonBody, (req, res) => {
+  app.post('/v2/models/:name/train', canTrain, knownModel, optionalJsonBody, approved, (req, res) => {
     const training = jobs.start(parseTrainArgs(req.body));
     res.status(201).location(`${baseUrl(req)}/v2/models/${MODEL_NAME}/train/${training.uuid}`).json(training);
   });

@@ -14,11 +14,22 @@ export type AuditReason =
   | 'revoked'
   | 'wrong_family'
   | 'insufficient_scope'
-  | 'internal_error';
+  | 'internal_error'
+  // Approval decisions (type "approval"); "expired" and "internal_error" are shared.
+  | 'approval_required'
+  | 'malformed'
+  | 'unknown_kid'
+  | 'bad_signature'
+  | 'unsupported_version'
+  | 'spec_mismatch'
+  | 'environment_mismatch'
+  | 'missing_capability'
+  | 'replayed';
 
 /** One decision. Field names are snake_case, as log pipelines expect. */
 export interface AuditEvent {
-  readonly type: 'auth';
+  /** `auth` for the bearer key (the guard, requireScopes); `approval` for requireApproval. */
+  readonly type: 'auth' | 'approval';
   /** ISO 8601 UTC. */
   readonly time: string;
   readonly outcome: 'allow' | 'deny';
@@ -35,6 +46,14 @@ export interface AuditEvent {
   readonly family?: string;
   /** The route's required scopes, for `insufficient_scope`. */
   readonly scope?: string;
+  /** Approval events: the capability the route requires. */
+  readonly capability?: string;
+  /** Approval events: the credential's kid, once read (when shaped like a kid). */
+  readonly kid?: string;
+  /** Approval events: the credential's `approval_id`, once its signature held. */
+  readonly approval_id?: string;
+  /** Approval events: the credential's `issued_by`, once its signature held. */
+  readonly issued_by?: string;
 }
 
 /** Where audit events go: a function, or a pino-compatible logger (`info` for allow, `warn` for deny). */

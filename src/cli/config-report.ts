@@ -27,6 +27,7 @@ export interface ConfigReport {
 function valueOf(config: AuthConfig, key: SettingKey): string | boolean | undefined {
   const values: Partial<Record<SettingKey, string | boolean | undefined>> = {
     keysFile: config.keysFile,
+    approvalKeysFile: config.approvalKeysFile,
     configFile: config.configFile,
     required: config.required,
   };

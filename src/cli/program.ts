@@ -1,5 +1,8 @@
 // The command tree of `bearer-guard`: groups keys, token and config, and how usage errors print.
 import { Command } from 'commander';
+import { addApprovalKeygen } from './commands/approval-keygen.js';
+import { addApprovalSign } from './commands/approval-sign.js';
+import { addApprovalVerify } from './commands/approval-verify.js';
 import { addConfigCheck } from './commands/config-check.js';
 import { addKeysCreate } from './commands/keys-create.js';
 import { addKeysList } from './commands/keys-list.js';
@@ -50,6 +53,11 @@ export function buildProgram(ctx: CliContext, version: string): Command {
 
   const config = program.command('config').description('check the configuration a server would load');
   addConfigCheck(config, ctx);
+
+  const approval = program.command('approval').description("approval credentials for governed actions: an approver's keys, signing, and checking");
+  addApprovalKeygen(approval, ctx);
+  addApprovalSign(approval, ctx);
+  addApprovalVerify(approval, ctx);
 
   shortErrors(program);
   return program;

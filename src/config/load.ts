@@ -12,6 +12,7 @@ import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
 import { findStrayEnv, judgeStrayEnv } from './unknown-names.js';
 import { FileKeyStore } from '../keys/file-store.js';
+import { readTrustedKeysFile } from '../approval/live-keys.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
 
 /** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
@@ -26,6 +27,8 @@ export interface AuthConfig {
   readonly tokenFile: string | undefined;
   /** The keys file of named keys, if any. */
   readonly keysFile: string | undefined;
+  /** The JWKS file of trusted approver keys (`--auth-approval-keys-file`), if any. */
+  readonly approvalKeysFile: string | undefined;
   /** Whether some source demanded a token or keys (they are then present: otherwise loading throws). */
   readonly required: boolean;
   /** The config file that was read, if any. */
@@ -137,6 +140,8 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   const keysFile = merged.keysFile === '' ? undefined : merged.keysFile;
   // Read and validated now, so a bad keys file stops start-up with its problem (and `config check` sees it).
   if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
+  const approvalKeysFile = merged.approvalKeysFile === '' ? undefined : merged.approvalKeysFile;
+  if (approvalKeysFile !== undefined) readTrustedKeysFile(approvalKeysFile);
   const authOn = token !== undefined || digest !== undefined || keysFile !== undefined || o.otherKeys;
   warnings.push(...judgeStrayEnv(o.envPrefix === '' ? stray : { unknown: [], unprefixed: stray.unprefixed }, o.envPrefix, env.shownPrefix, authOn));
   if (!authOn) {
@@ -159,6 +164,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     tokenSource,
     tokenFile: token?.file,
     keysFile,
+    approvalKeysFile,
     required,
     configFile,
     sources: Object.freeze(sources),

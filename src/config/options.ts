@@ -1,4 +1,5 @@
 // The options types of the public surface, with their defaults.
+import type { ApprovalKeysSource } from '../approval/live-keys.js';
 import type { AuditSink } from '../audit/event.js';
 import type { AuthIdentity } from '../keys/principal.js';
 import type { KeyStore } from '../keys/store.js';
@@ -107,6 +108,15 @@ export interface BearerCheckOptions extends LoadAuthConfigOptions {
    * @defaultValue none
    */
   audit?: AuditSink | undefined;
+  /**
+   * The trusted approver keys for `requireApproval()`: the path of a JWKS file of Ed25519 public
+   * keys (watched: changes apply without a restart, and a broken file keeps the last good keys),
+   * or a JWKS object `{ keys: [...] }` (fixed). Used when neither `--auth-approval-keys-file`,
+   * the `AUTH_APPROVAL_KEYS_FILE` env var nor the INI key `auth_approval_keys_file` names a file.
+   * A key that is not Ed25519 (`kty` "OKP", `crv` "Ed25519") stops start-up.
+   * @defaultValue none: `requireApproval()` then answers 500
+   */
+  approvalKeys?: ApprovalKeysSource | undefined;
 }
 
 /** Options of `bearerGuard()`. Every field is optional; `undefined` counts as absent. */

@@ -1,4 +1,5 @@
 // Options resolved once: validated, with every default filled in, into plain objects the core reads.
+import type { ApprovalKeysSource } from '../approval/live-keys.js';
 import type { AuditSink } from '../audit/event.js';
 import type { KeyStore } from '../keys/store.js';
 import type { KeyFamily } from '../keys/types.js';
@@ -37,6 +38,7 @@ export interface ResolvedCheckOptions extends ResolvedLoadOptions {
   readonly families: ReadonlySet<KeyFamily>;
   readonly verify: BearerCheckOptions['verify'];
   readonly audit: AuditSink | undefined;
+  readonly approvalKeys: ApprovalKeysSource | undefined;
 }
 
 /** @internal */
@@ -70,6 +72,7 @@ function check(o: Partial<BearerCheckOptions>, fn: string): ResolvedCheckOptions
     families: new Set(o.families ?? DEFAULT_FAMILIES),
     verify: o.verify,
     audit: o.audit,
+    approvalKeys: o.approvalKeys,
   });
 }
 

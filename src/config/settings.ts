@@ -30,7 +30,7 @@ export interface Setting {
 }
 
 /** The loaded settings' field names. @internal */
-export type SettingKey = 'token' | 'tokenSha256' | 'keysFile' | 'configFile' | 'required';
+export type SettingKey = 'token' | 'tokenSha256' | 'keysFile' | 'configFile' | 'required' | 'approvalKeysFile';
 
 interface Entry {
   key: SettingKey;
@@ -50,6 +50,7 @@ const ENTRIES: readonly Entry[] = [
   { key: 'keysFile', name: 'auth_keys_file', type: 'path', doc: 'The keys file (JSON) of named keys, watched for changes.' },
   { key: 'configFile', name: 'auth_config_file', type: 'path', flag: '--config-file', ini: false, doc: 'The INI file to read auth_* keys from.' },
   { key: 'required', name: 'auth_required', type: 'boolean', doc: 'Refuse to start without a token or keys.' },
+  { key: 'approvalKeysFile', name: 'auth_approval_keys_file', type: 'path', doc: 'The JWKS file of trusted Ed25519 approver keys for requireApproval, watched for changes.' },
 ];
 
 /** Every setting, in the order messages and `config check` list them. @internal */

@@ -70,6 +70,13 @@ const RULES: Readonly<Record<string, Rule>> = {
     level: 'check',
     check: (v, f) => void (isFunction(v) || (isObject(v) && isFunction(v.info) && isFunction(v.warn)) || f.type('a function, or a logger with info(obj) and warn(obj) such as pino')),
   },
+  approvalKeys: {
+    level: 'check',
+    check: (v, f) => {
+      if (typeof v === 'string') return nonEmptyPath(v, f, 'omit it to use no approval keys');
+      if (!isObject(v) || !Array.isArray(v.keys)) f.type('a JWKS file path, or a JWKS object { keys: [...] } of Ed25519 public keys');
+    },
+  },
   public: { level: 'guard', check: (v, _f, fn) => validatePublic(v, fn) },
 };
 

@@ -1,5 +1,7 @@
 // The identity a request carries after the guard (`req.auth`): frozen, and never holding a token or digest.
+import type { ApprovalContext } from '../approval/context.js';
 import type { AuditSink } from '../audit/event.js';
+import type { BearerGuardLogger } from '../config/options.js';
 import type { KeyFamily } from './types.js';
 
 /**
@@ -31,10 +33,14 @@ export interface AuthIdentity {
   expiresAt?: string | null | undefined;
 }
 
-/** What requireScopes needs from the guard that issued a principal. @internal */
+/** What requireScopes and requireApproval need from the guard that issued a principal. @internal */
 export interface Issuer {
   readonly realm: string;
   readonly audit: AuditSink | undefined;
+  /** Where requireApproval reports usage problems and errors. */
+  readonly logger?: BearerGuardLogger;
+  /** The guard's trusted approval keys and replay store; undefined when none are configured. */
+  readonly approvals?: ApprovalContext | undefined;
 }
 
 // The principals a guard issued, with their guard: requireScopes trusts only these, not any

@@ -52,7 +52,7 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
 
   if (auth.mode === 'off') {
     return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
-      markAuthOff(req);
+      markAuthOff(req, auth.issuer);
       releaseContinue(req, res);
       next();
     }, controls);

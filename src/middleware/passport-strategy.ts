@@ -76,7 +76,7 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
 
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {
     if (this.auth.mode === 'off') {
-      markAuthOff(req);
+      markAuthOff(req, this.auth.issuer);
       if (req.res) releaseContinue(req, req.res);
       this.pass();
       return;

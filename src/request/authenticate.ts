@@ -15,6 +15,8 @@ import { makePrincipal, type AuthIdentity, type Issuer } from '../keys/principal
 import type { KeyStore } from '../keys/store.js';
 import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
 import type { AuditSink } from '../audit/event.js';
+import { createApprovalContext } from '../approval/context.js';
+import type { ApprovalKeysSource } from '../approval/live-keys.js';
 import type { Outcome } from './outcome.js';
 import { HeaderProblem, readBearerToken } from './read-credentials.js';
 import { prepareFailures, type PreparedFailures } from './respond.js';
@@ -26,6 +28,8 @@ export interface Authenticator {
   readonly realm: string;
   readonly logger: BearerGuardLogger;
   readonly audit: AuditSink | undefined;
+  /** What principals (and auth-off requests) carry to requireScopes and requireApproval. */
+  readonly issuer: Issuer;
   /** Synchronous unless verify() runs or the keyring is still loading. */
   authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
   reload(): Promise<KeyringChange>;
@@ -42,6 +46,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const legacy: LegacyKey[] = [];
   let keysFile = o.keysFile;
   let tokenFile: TokenFileSource | undefined;
+  // The approval keys: a file from argv, env or INI wins over the approvalKeys option.
+  let approvalKeys: [ApprovalKeysSource, string] | undefined = o.approvalKeys === undefined ? undefined : [o.approvalKeys, 'the approvalKeys option'];
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -59,6 +65,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     keysFile = config.keysFile;
     // A token file is watched like the keys file: its token is re-read on each change and reload.
     if (config.tokenFile !== undefined) tokenFile = new TokenFileSource(config.tokenFile, config.tokenSource!, o.maxTokenLength, (w) => logWarnings(o.logger, [w]));
+    if (config.approvalKeysFile !== undefined) approvalKeys = [config.approvalKeysFile, config.approvalKeysFile];
   }
   const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
@@ -74,8 +81,15 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const logger = o.logger;
   let store: KeyStore | undefined = o.keyStore;
   if (keysFile !== undefined) store = new FileKeyStore(keysFile);
-  const issuer = Object.freeze({ realm: o.realm, audit: o.audit });
-  const live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
+  const approvals = approvalKeys === undefined ? undefined : createApprovalContext(approvalKeys[0], approvalKeys[1], logger);
+  const issuer: Issuer = Object.freeze({ realm: o.realm, audit: o.audit, logger, approvals });
+  let live: ReturnType<typeof createLiveKeyring>;
+  try {
+    live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
+  } catch (err) {
+    approvals?.keys.close();
+    throw err;
+  }
   logWarnings(logger, warnings);
   const mode = legacy.length > 0 || store !== undefined || o.verify !== undefined ? 'on' : 'off';
   const failures = prepareFailures(o.realm);
@@ -128,9 +142,13 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     realm: o.realm,
     logger,
     audit: o.audit,
+    issuer,
     authenticate,
     reload: live.reload,
-    close: live.close,
+    close: () => {
+      live.close();
+      approvals?.keys.close();
+    },
   };
 }
 

@@ -70,6 +70,11 @@ export function sendInternalError(req: IncomingMessage, res: ServerResponse): vo
   send(req, res, 500, INTERNAL_BODY, undefined);
 }
 
+/** Sends a 403 (or other refusal) without a bearer challenge: JSON, no-store, same body rules. @internal */
+export function sendJsonRefusal(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer): void {
+  send(req, res, status, body, undefined);
+}
+
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, challenge: string | undefined): void {
   if (res.headersSent) {
     // Something already started a response: the only safe refusal left is to cut the connection.

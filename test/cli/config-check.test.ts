@@ -75,6 +75,7 @@ describe('config check shows where each setting comes from', () => {
         ['auth_keys_file', '--auth-keys-file', 'DEEPAAS_AUTH_KEYS_FILE', 'auth_keys_file', null],
         ['auth_config_file', '--config-file', 'DEEPAAS_AUTH_CONFIG_FILE', null, null],
         ['auth_required', '--auth-required', 'DEEPAAS_AUTH_REQUIRED', 'auth_required', null],
+        ['auth_approval_keys_file', '--auth-approval-keys-file', 'DEEPAAS_AUTH_APPROVAL_KEYS_FILE', 'auth_approval_keys_file', null],
       ],
     );
     assert.deepEqual(report.warnings.map((w) => w.code), ['W_BEARER_GUARD_AUTH_OFF']);

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { bearerGuard, loadAuthConfig, type LoadAuthConfigOptions } from '../../src/index.js';
 import { SETTINGS, type Setting } from '../../src/config/settings.js';
 import { makeKey, writeKeysFile } from '../helpers/keys.js';
+import { approver, jwks } from '../approval/fixtures.js';
 import { argv, captureLogger, errorTexts, TempDir, thrown, tokenFor } from '../helpers/config-fixtures.js';
 
 const tmp = new TempDir();
@@ -24,6 +25,7 @@ const VALID: Record<string, string> = {
   keysFile,
   configFile: tmp.ini(['auth_required = false']),
   required: 'false',
+  approvalKeysFile: tmp.file(jwks(approver('k1'))),
 };
 
 type Where = 'flag' | 'flag-file' | 'env' | 'env-file' | 'ini';

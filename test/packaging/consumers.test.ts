@@ -30,9 +30,11 @@ const PUBLIC_NAMES = [
   'deferContinue',
   'formatSelfTestReport',
   'loadAuthConfig',
+  'requireApproval',
   'requireScopes',
   'selfTest',
   'sendContinue',
+  'specHash',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.
 const TOKEN = randomBytes(24).toString('base64url');
