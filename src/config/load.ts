@@ -11,9 +11,14 @@ import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
+import { checkEnvironment, environmentOptionLayer, type LoadedEnvironment } from './load-environment.js';
 
-/** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
-export interface AuthConfig {
+/**
+ * The loaded configuration. Printing, inspecting or serialising it never shows a token or digest.
+ * `environment`, `environmentPosture` and `enrollmentPath` are the server's environment and
+ * enrollment endpoint, when set.
+ */
+export interface AuthConfig extends LoadedEnvironment {
   /** The single token, wrapped so that it never prints; `undefined` when none is configured. */
   readonly token: Secret | undefined;
   /** The single token given as `sha256:<hex>` (`--auth-bearer-token-sha256`), wrapped likewise. */
@@ -112,9 +117,11 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     for (const key of Object.keys(rest) as SettingKey[]) sources[setting(key).name] = where(key);
   }
   if (o.keysFile !== undefined && sources.auth_keys_file === undefined) sources.auth_keys_file = 'the keysFile option';
+  layers.unshift(environmentOptionLayer(o, sources));
   if (token) layers.push({ auth_bearer_token: token.value });
   if (digest) layers.push({ auth_bearer_token_sha256: digest.value });
   const merged = mergeLayers(layers);
+  const environment = checkEnvironment(merged, sources);
   // Any source may demand a token; none can waive the demand of another.
   const required = o.required || args.values.required === true || env.values.required === true || ini?.values.required === true || merged.required;
 
@@ -150,6 +157,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     keysFile,
     required,
     configFile,
+    ...environment,
     sources: Object.freeze(sources),
     warnings: Object.freeze(warnings),
   });

@@ -1,6 +1,7 @@
 // Authenticate: the token from the header -> the key's principal, or the refusal (with verify() as the fallback).
 import type { IncomingMessage } from 'node:http';
 import { checkKeysFile, loadConfig } from '../config/load.js';
+import type { LoadedEnvironment } from '../config/load-environment.js';
 import type { BearerGuardLogger } from '../config/options.js';
 import type { ResolvedCheckOptions } from '../config/resolve.js';
 import { checkConfiguredToken } from '../config/token-rules.js';
@@ -9,13 +10,15 @@ import { hasKeyPrefix, hasValidChecksum } from '../keys/format.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import type { KeyRecord, KeyringChange, LegacyKey } from '../keys/keyring.js';
 import { createLiveKeyring } from '../keys/live-keyring.js';
-import { makePrincipal, type AuthIdentity, type Issuer } from '../keys/principal.js';
 import type { KeyStore } from '../keys/store.js';
-import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
 import type { AuditSink } from '../audit/event.js';
+import type { EnrollRequest, EnrollResult } from '../keys/enroll.js';
+import { resolveEnvironment } from './enrollment-setup.js';
+import type { ServerEnvironment } from './environment-context.js';
 import type { Outcome } from './outcome.js';
 import { HeaderProblem, readBearerToken } from './read-credentials.js';
-import { prepareFailures, type PreparedFailures } from './respond.js';
+import { judgeIdentity } from './judge-identity.js';
+import { prepareFailures } from './respond.js';
 
 /** What the middleware and the strategy share: start-up work done, and the per-request call. @internal */
 export interface Authenticator {
@@ -24,8 +27,17 @@ export interface Authenticator {
   readonly realm: string;
   readonly logger: BearerGuardLogger;
   readonly audit: AuditSink | undefined;
-  /** Synchronous unless verify() runs or the keyring is still loading. */
-  authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
+  /** Where the server runs, when `environment` or its posture is configured. */
+  readonly environment: ServerEnvironment | undefined;
+  /** The enrollment endpoint's path, when configured (only bearerGuard() answers it). */
+  readonly enrollmentPath: string | undefined;
+  /**
+   * Synchronous unless verify() runs or the keyring is still loading. `anyFamily` (the
+   * enrollment endpoint) skips the family rule and verify(): the caller checks the family.
+   */
+  authenticate(req: IncomingMessage, anyFamily?: boolean): Outcome | Promise<Outcome>;
+  /** The store's enroll(), when it has one. */
+  readonly enroll: ((request: EnrollRequest) => Promise<EnrollResult>) | undefined;
   reload(): Promise<KeyringChange>;
   close(): void;
 }
@@ -39,6 +51,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const warnings: BearerGuardWarning[] = [];
   const legacy: LegacyKey[] = [];
   let keysFile = o.keysFile;
+  let loaded: LoadedEnvironment = o;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -54,6 +67,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
     if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
     keysFile = config.keysFile;
+    loaded = config;
   }
   const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
@@ -70,6 +84,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   let store: KeyStore | undefined = o.keyStore;
   if (keysFile !== undefined) store = new FileKeyStore(keysFile);
   const issuer = Object.freeze({ realm: o.realm, audit: o.audit });
+  const { environment, enrollmentPath } = resolveEnvironment(o.fn, loaded, store);
   const live = createLiveKeyring(issuer, legacy, store, logger);
   for (const w of warnings) logger.warn(w.message);
   const mode = legacy.length > 0 || store !== undefined || o.verify !== undefined ? 'on' : 'off';
@@ -85,14 +100,16 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const verify = o.verify;
   const maxLength = o.maxTokenLength;
 
-  // Revoked before expired before family: each is said only to the holder of the whole token.
-  const judge = (record: KeyRecord): Outcome => {
+  const serverEnv = environment?.name;
+  // Revoked, expired, environment, then family: each is said only to the holder of the whole token.
+  const judge = (record: KeyRecord, anyFamily: boolean): Outcome => {
     if (record.deadline !== Infinity) {
       const now = Date.now();
       if (now >= record.revokedAtMs) return { failure: failures.revoked, principal: record.principal };
       if (now >= record.expiresAtMs) return { failure: failures.expired, principal: record.principal };
     }
-    if (!families.has(record.family)) return { failure: failures.wrongFamily, principal: record.principal };
+    if (record.environment !== undefined && record.environment !== serverEnv) return { failure: failures.wrongEnvironment, principal: record.principal };
+    if (!anyFamily && !families.has(record.family)) return { failure: failures.wrongFamily, principal: record.principal };
     return record.allow;
   };
 
@@ -102,7 +119,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     return judgeIdentity(issuer, identity, families, failures);
   };
 
-  const authenticate = (req: IncomingMessage): Outcome | Promise<Outcome> => {
+  const authenticate = (req: IncomingMessage, anyFamily = false): Outcome | Promise<Outcome> => {
     const token = readBearerToken(req, maxLength);
     if (typeof token !== 'string') {
       return token === HeaderProblem.Missing ? refuse.missing
@@ -112,10 +129,10 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     // Our prefixes are reserved: a truncated or mistyped key is refused before any lookup.
     if (hasKeyPrefix(token) && !hasValidChecksum(token)) return refuse.invalidToken;
     const keyring = live.current();
-    if (keyring === undefined) return live.ready.then(() => authenticate(req));
+    if (keyring === undefined) return live.ready.then(() => authenticate(req, anyFamily));
     const record = keyring.find(token);
-    if (record !== undefined) return judge(record);
-    return verify === undefined ? refuse.unknownKey : fromVerify(token, req);
+    if (record !== undefined) return judge(record, anyFamily);
+    return verify === undefined || anyFamily ? refuse.unknownKey : fromVerify(token, req);
   };
 
   return {
@@ -123,28 +140,11 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     realm: o.realm,
     logger,
     audit: o.audit,
+    environment,
+    enrollmentPath,
     authenticate,
+    enroll: store?.enroll?.bind(store),
     reload: live.reload,
     close: live.close,
   };
-}
-
-// An identity from verify() goes through the same family rule as a key.
-function judgeIdentity(issuer: Issuer, identity: AuthIdentity, families: ReadonlySet<KeyFamily>, failures: PreparedFailures): Outcome {
-  if (typeof identity !== 'object' || typeof identity.name !== 'string') throw new TypeError('verify() resolved to something that is not an identity');
-  const family = identity.family ?? 'service';
-  if (!KEY_FAMILIES.includes(family)) throw new TypeError('verify() resolved to an identity with an unknown family');
-  const principal = makePrincipal(issuer, {
-    id: identity.id ?? identity.name,
-    name: identity.name,
-    family,
-    scopes: identity.scopes ?? [],
-    expiresAt: identity.expiresAt ?? null,
-  });
-  if (identity.expiresAt !== undefined && identity.expiresAt !== null) {
-    const at = Date.parse(identity.expiresAt);
-    if (Number.isNaN(at)) throw new TypeError('verify() resolved to an identity whose expiresAt is not a date');
-    if (Date.now() >= at) return { failure: failures.expired, principal };
-  }
-  return families.has(family) ? { principal } : { failure: failures.wrongFamily, principal };
 }
