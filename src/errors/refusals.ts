@@ -103,6 +103,24 @@ export class InsufficientScopeError extends BearerAuthError {
 }
 
 /**
+ * A valid key of a family the route does not take (`requireFamily`): 403 `insufficient_scope`,
+ * with a detail naming the families the route takes, e.g. `Requires a key of family user`.
+ */
+export class FamilyNotAllowedError extends BearerAuthError {
+  readonly code = 'insufficient_scope' as const;
+  readonly detail: string;
+  override readonly status = 403;
+  override readonly name = 'FamilyNotAllowedError';
+
+  /** @param families - the families the route takes */
+  constructor(families: readonly string[]) {
+    const detail = `Requires a key of family ${families.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
+    super(detail);
+    this.detail = detail;
+  }
+}
+
+/**
  * Escapes a value for an RFC 9110 quoted-string (backslash before `"` and `\`).
  * @internal
  */
