@@ -75,6 +75,9 @@ describe('config check shows where each setting comes from', () => {
         ['auth_keys_file', '--auth-keys-file', 'DEEPAAS_AUTH_KEYS_FILE', 'auth_keys_file', null],
         ['auth_config_file', '--config-file', 'DEEPAAS_AUTH_CONFIG_FILE', null, null],
         ['auth_required', '--auth-required', 'DEEPAAS_AUTH_REQUIRED', 'auth_required', null],
+        ['auth_environment', '--auth-environment', 'DEEPAAS_AUTH_ENVIRONMENT', 'auth_environment', null],
+        ['auth_environment_posture', '--auth-environment-posture', 'DEEPAAS_AUTH_ENVIRONMENT_POSTURE', 'auth_environment_posture', null],
+        ['auth_enrollment_path', '--auth-enrollment-path', 'DEEPAAS_AUTH_ENROLLMENT_PATH', 'auth_enrollment_path', null],
       ],
     );
     assert.deepEqual(report.warnings.map((w) => w.code), ['W_BEARER_GUARD_AUTH_OFF']);
