@@ -54,6 +54,8 @@ export function createEnrollmentEndpoint(auth: Authenticator, path: string): Enr
     if (body.problem !== undefined) {
       return body.problem === 'too_large' ? plain(req, res, BODY_TOO_LARGE, 'body_too_large', principal) : plain(req, res, INVALID_BODY, 'invalid_body', principal);
     }
+    // A client gone by now would never see its key: leave the token's use for its retry.
+    if (res.destroyed || req.socket.destroyed) return;
     const result = await enroll({ tokenId: principal.id, name: body.name, environment: auth.environment?.name, now: Date.now() });
     if (!result.ok) {
       const failure = failures.refused[result.reason];
