@@ -169,6 +169,7 @@ function describe(code: BearerGuardErrorCode): string {
     case 'ERR_BEARER_GUARD_TOKEN_FILE':
     case 'ERR_BEARER_GUARD_CONFIG_FILE':
     case 'ERR_BEARER_GUARD_KEYS_FILE':
+    case 'ERR_BEARER_GUARD_ENROLLMENT':
       return 'bad configuration';
     default: {
       const unreachable: never = code;

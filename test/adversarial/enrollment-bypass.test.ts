@@ -3,7 +3,6 @@
 // same request without any token does not reach (public paths), and every other answer comes from the guard: the endpoint's
 // own (201, 400, 405, 413) or the 401 for other paths.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { Request, RequestHandler } from 'express';
 import { bearerGuard, MemoryKeyStore } from '../../src/index.js';

@@ -56,7 +56,7 @@ describe('requireFamily', () => {
 
   test('bad families are refused when the route is built', () => {
     for (const [args, says] of [[[], /name at least one family/], [['enroll'], /"enroll" tokens never reach a route/], [['robot'], /a family is user, service or agent/], [[7], /must be a string/]] as const) {
-      assert.throws(() => requireFamily(...(args as never[])), (err: Error & { code?: string }) => err.code === 'ERR_BEARER_GUARD_INVALID_OPTION' && says.test(err.message));
+      assert.throws(() => requireFamily(...(args as unknown as never[])), (err: Error & { code?: string }) => err.code === 'ERR_BEARER_GUARD_INVALID_OPTION' && says.test(err.message));
     }
   });
 });

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { BearerGuardConfigError } from '../../src/errors/startup.js';
-import { enrollInEntries } from '../../src/keys/enroll.js';
+import type { BearerGuardConfigError } from '../../src/errors/startup.js';
+import { enrollInEntries, type EnrollRequest } from '../../src/keys/enroll.js';
 import { parseKeysFile, serializeKeysFile } from '../../src/keys/file-format.js';
 import { MemoryKeyStore } from '../../src/keys/store.js';
 import type { KeyEntry } from '../../src/keys/types.js';
@@ -50,7 +50,7 @@ describe('keys file: enrollment fields', () => {
 
 describe('enrollInEntries: the store-level step', () => {
   const base = (): KeyEntry[] => parse(enrollEntry({ uses: 2 }));
-  const request = { tokenId: 'key_enroll', name: 'edge-01', environment: 'prod', now: NOW };
+  const request: EnrollRequest = { tokenId: 'key_enroll', name: 'edge-01', environment: 'prod', now: NOW };
 
   test('counts one use and adds an agent key bound like the token', () => {
     const { entries, result } = enrollInEntries(base(), request);
@@ -64,7 +64,7 @@ describe('enrollInEntries: the store-level step', () => {
     assert.deepEqual(parseKeysFile(serializeKeysFile(entries!), WHERE).length, 2, 'the result is a valid keys file');
   });
 
-  const refusals: Array<[string, (e: KeyEntry[]) => KeyEntry[], Partial<typeof request>, string]> = [
+  const refusals: Array<[string, (e: KeyEntry[]) => KeyEntry[], Partial<EnrollRequest>, string]> = [
     ['used up', (e) => e.map((x) => ({ ...x, used: 2 })), {}, 'used_up'],
     ['expired at the instant', (e) => e, { now: Date.parse('2026-06-01T01:00:00.000Z') }, 'expired'],
     ['revoked', (e) => e.map((x) => ({ ...x, revoked_at: '2026-05-31T00:00:00.000Z' })), {}, 'revoked'],
