@@ -23,6 +23,7 @@ const PUBLIC_NAMES = [
   'BearerAuthError',
   'BearerGuardConfigError',
   'BearerGuardError',
+  'FamilyNotAllowedError',
   'InsufficientScopeError',
   'InvalidRequestError',
   'InvalidTokenError',
@@ -33,8 +34,10 @@ const PUBLIC_NAMES = [
   'bearerGuard',
   'createBearerStrategy',
   'deferContinue',
+  'enrollInEntries',
   'formatSelfTestReport',
   'loadAuthConfig',
+  'requireFamily',
   'requireScopes',
   'selfTest',
 ];

@@ -19,6 +19,7 @@ import {
   bearerGuard,
   createBearerStrategy,
   loadAuthConfig,
+  requireFamily,
   requireScopes,
 } from '../src/index.js';
 import type {
@@ -86,6 +87,12 @@ export function typeTests(): void {
   bearerGuard({ verify: async () => ({ scopes: [] }) });
   app.post('/v2/models/:name/predict', requireScopes('models:predict'), (_req, res) => void res.json({}));
   app.get('/v2/models/', requireScopes('models:read', 'models:list'));
+  app.delete('/v2/models/:name', requireFamily('user'), requireScopes('models:write'));
+  bearerGuard({ keysFile: '/etc/keys.json', environment: 'prod', environmentPosture: 'prod', enrollment: { path: '/v2/agents' } });
+  // @ts-expect-error -- the posture is dev, staging or prod
+  bearerGuard({ environmentPosture: 'production' });
+  // @ts-expect-error -- the enrollment endpoint is an object with a path
+  bearerGuard({ enrollment: '/v2/agents' });
   const reloaded: Promise<KeyringChange> = bearerGuard().reload();
   void reloaded.then((c) => c.added.length + c.removed.length + c.changed.length + c.size);
   bearerGuard().close();

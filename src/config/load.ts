@@ -11,14 +11,11 @@ import { setting, type SettingKey } from './settings.js';
 import { readTokenFile } from './token-file.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
-import { checkEnvironment, environmentOptionLayer, type LoadedEnvironment } from './load-environment.js';
+import { checkEnvironment, environmentOptionLayer } from './load-environment.js';
+import type { EnvironmentPosture } from '../request/environment-context.js';
 
-/**
- * The loaded configuration. Printing, inspecting or serialising it never shows a token or digest.
- * `environment`, `environmentPosture` and `enrollmentPath` are the server's environment and
- * enrollment endpoint, when set.
- */
-export interface AuthConfig extends LoadedEnvironment {
+/** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
+export interface AuthConfig {
   /** The single token, wrapped so that it never prints; `undefined` when none is configured. */
   readonly token: Secret | undefined;
   /** The single token given as `sha256:<hex>` (`--auth-bearer-token-sha256`), wrapped likewise. */
@@ -33,6 +30,12 @@ export interface AuthConfig extends LoadedEnvironment {
   readonly configFile: string | undefined;
   /** Where each setting came from, by INI-style name (`auth_keys_file`: `env AUTH_KEYS_FILE`); set ones only. */
   readonly sources: Readonly<Record<string, string>>;
+  /** The environment this server runs in (`--auth-environment`), if set. */
+  readonly environment: string | undefined;
+  /** Its posture (`--auth-environment-posture`), if set. */
+  readonly environmentPosture: EnvironmentPosture | undefined;
+  /** The enrollment endpoint's path (`--auth-enrollment-path`), if set. */
+  readonly enrollmentPath: string | undefined;
   /** Start-up warnings for an operator (auth off, weak token, readable config file). */
   readonly warnings: readonly BearerGuardWarning[];
 }
