@@ -1,7 +1,7 @@
 // The model-server example with environments and enrollment: --auth-environment(-posture), POST /v2/agents, the OpenAPI operation, start-up errors.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { makeEnrollKey, readEntries, tempKeysFile } from './helpers/enrollment.js';
+import { enroll, makeEnrollKey, readEntries, startEnrollServer, tempKeysFile } from './helpers/enrollment.js';
 import { call, cleanEnv, exitWithin, jsonBody, runServer, startServer, type StartedServer } from './helpers/example-server.js';
 import { makeKey, writeKeysFile } from './helpers/keys.js';
 
@@ -43,6 +43,32 @@ describe('model server with a keys file, environment prod: enrollment at /v2/age
     const op = doc.paths['/v2/agents']!.post!;
     assert.equal(op.operationId, 'enrollAgent');
     assert.deepEqual(Object.keys(op.responses).sort(), ['201', '400', '401', '403', '405', '413']);
+  });
+});
+
+describe('a key enrolled by another process', () => {
+  test('works on the model server (a child process watching the same keys file) without a restart', async () => {
+    const tmp = tempKeysFile();
+    const token = makeEnrollKey();
+    writeKeysFile(tmp.file, [token.entry]);
+    const server = await startServer(['--auth-keys-file', tmp.file, '--auth-environment', 'prod'], cleanEnv());
+    const here = await startEnrollServer(tmp.file);
+    try {
+      const r = await enroll(here.url, token.token, '{"name":"edge-02"}');
+      assert.equal(r.status, 201);
+      const key = r.json.api_key as string;
+      let status = 0;
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((done) => setTimeout(done, 100))) {
+        if ((status = (await call(server.url, PREDICT, jsonBody(ROW, key))).status) === 200) break;
+      }
+      assert.equal(status, 200);
+      // And the token's one use is spent for the child process too.
+      assert.equal((await call(server.url, '/v2/agents', jsonBody({}, token.token))).status, 401);
+    } finally {
+      here.close();
+      await server.stop();
+      tmp.remove();
+    }
   });
 });
 
