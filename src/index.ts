@@ -4,6 +4,8 @@
 export { bearerGuard, type BearerGuardMiddleware } from './middleware/bearer-guard.js';
 /** Per-route scopes after the guard: `requireScopes('models:predict')`. */
 export { requireScopes, type RequireScopesMiddleware } from './request/authorize.js';
+/** Per-route key families after the guard: `requireFamily('user')` (a route only people may call). */
+export { requireFamily } from './request/require-family.js';
 /** `Expect: 100-continue` answered only after the guard let the request in (or, opted in, just before the body is read). */
 export { deferContinue, sendContinue, type DeferContinueOptions, type ContinueMoment } from './middleware/expect-continue.js';
 /** For apps that already authenticate with passport. */
@@ -12,6 +14,8 @@ export { createBearerStrategy, type BearerGuardStrategy, type BearerIdentity } f
 export type { BearerAuth, AuthIdentity } from './keys/principal.js';
 /** Keys: the stored shape, families, the store interface for your own database, and the in-memory store. */
 export { MemoryKeyStore, type KeyStore } from './keys/store.js';
+/** Enrollment for your own store: the step to run in its transaction, and what it is given and gives. */
+export { enrollInEntries, type EnrollRequest, type EnrollResult, type EnrollRefusal } from './keys/enroll.js';
 export { KEY_FAMILIES, type KeyEntry, type KeyFamily } from './keys/types.js';
 /** What `reload()` reports. */
 export type { KeyringChange } from './keys/keyring.js';
@@ -41,6 +45,7 @@ export {
   InvalidTokenError,
   InvalidRequestError,
   InsufficientScopeError,
+  FamilyNotAllowedError,
   type BearerFailureCode,
   type BearerFailureBody,
 } from './errors/refusals.js';
@@ -60,5 +65,5 @@ export type { RequireApprovalOptions } from './approval/options.js';
 export type { ApprovalPayload } from './approval/payload.js';
 export type { ApprovalReason } from './approval/verify.js';
 export { specHash, type ApprovalSpec } from './approval/spec-hash.js';
-/** The server environment requireApproval checks approvals against. */
+/** The server environment a guard runs in (`environment`, `environmentPosture`), which requireApproval checks approvals against. */
 export type { ServerEnvironment, EnvironmentPosture } from './request/environment-context.js';

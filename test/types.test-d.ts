@@ -20,6 +20,7 @@ import {
   createBearerStrategy,
   loadAuthConfig,
   requireApproval,
+  requireFamily,
   requireScopes,
   specHash,
 } from '../src/index.js';
@@ -96,6 +97,12 @@ export function typeTests(): void {
   // @ts-expect-error -- postures are dev, staging or prod
   requireApproval({ capability: 'models:train', spec: () => 'x', postures: ['production'] });
   const _hash: string = specHash({ n_estimators: 10 }) + specHash('raw') + specHash(Buffer.from('x'));
+  app.delete('/v2/models/:name', requireFamily('user'), requireScopes('models:write'));
+  bearerGuard({ keysFile: '/etc/keys.json', environment: 'prod', environmentPosture: 'prod', enrollment: { path: '/v2/agents' } });
+  // @ts-expect-error -- the posture is dev, staging or prod
+  bearerGuard({ environmentPosture: 'production' });
+  // @ts-expect-error -- the enrollment endpoint is an object with a path
+  bearerGuard({ enrollment: '/v2/agents' });
   const reloaded: Promise<KeyringChange> = bearerGuard().reload();
   void reloaded.then((c) => c.added.length + c.removed.length + c.changed.length + c.size);
   bearerGuard().close();
@@ -184,6 +191,7 @@ function describe(code: BearerGuardErrorCode): string {
     case 'ERR_BEARER_GUARD_CONFIG_FILE':
     case 'ERR_BEARER_GUARD_KEYS_FILE':
     case 'ERR_BEARER_GUARD_APPROVAL_KEYS':
+    case 'ERR_BEARER_GUARD_ENROLLMENT':
       return 'bad configuration';
     default: {
       const unreachable: never = code;

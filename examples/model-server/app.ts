@@ -1,7 +1,8 @@
 // Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes (each with its scope), then JSON 405, 404 and error handlers.
 import express from 'express';
 import type { Express } from 'express';
-import { bearerGuard } from 'bearer-guard';
+import { bearerGuard, loadAuthConfig } from 'bearer-guard';
+import { ENROLLMENT_PATH } from './openapi-enrollment.js';
 import type { AuditSink, BearerGuardMiddleware } from 'bearer-guard';
 import { jsonErrors, notFound } from './errors.js';
 import { methodNotAllowed } from './method-not-allowed.js';
@@ -15,7 +16,8 @@ export interface AppOptions {
   /**
    * Command line to read the token options from, shaped like `process.argv` (default:
    * process.argv): `--auth-bearer-token`, `--auth-bearer-token-file`, `--auth-keys-file`,
-   * `--config-file`; the guard also reads the `DEEPAAS_AUTH_*` env vars.
+   * `--config-file`, `--auth-environment`, `--auth-environment-posture`, `--auth-enrollment-path`;
+   * the guard also reads the `DEEPAAS_AUTH_*` env vars.
    */
   argv?: readonly string[] | undefined;
   /** The forest to serve (default: 50 trees trained on the iris data at start-up). */
@@ -46,7 +48,11 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
   // The one line: every route below needs `Authorization: Bearer <token>`, except PUBLIC_PATHS.
   // It comes before any body parser, so an unauthenticated upload is refused without being read.
   // Each protected route then checks its scope with requireScopes() (the single token has "*").
-  const guard = bearerGuard({ envPrefix: 'DEEPAAS_', public: [...PUBLIC_PATHS], argv: options.argv, audit: options.audit });
+  // With a keys file, agents enroll at POST /v2/agents (answered by the guard itself; move it with
+  // --auth-enrollment-path). The environment comes from --auth-environment / DEEPAAS_AUTH_ENVIRONMENT.
+  const sources = { envPrefix: 'DEEPAAS_', argv: options.argv };
+  const enrollment = loadAuthConfig(sources).keysFile === undefined ? undefined : { path: ENROLLMENT_PATH };
+  const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment });
   app.use(guard);
 
   const forest = options.forest ?? createDefaultForest();

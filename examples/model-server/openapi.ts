@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the model server: HTTPBearer on protected operations, each with its 401, its scope and its 403.
 // Adding an operation is one line under `paths`: open(...) for a public one, guarded(...) for the rest.
 import { MODEL_NAME } from './model.js';
+import { ENROLLMENT_PATH, enrollmentPathItem } from './openapi-enrollment.js';
 import { ref, schemas } from './openapi-schemas.js';
 import { SCOPES, type Scope } from './scopes.js';
 
@@ -131,6 +132,7 @@ export function openApiDocument(serverUrl: string): object {
         get: guarded('getTraining', 'One training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
         delete: guarded('cancelTraining', 'Cancel (if running) and remove a training', SCOPES.train, { 200: ok(ref('Training')), 404: notFound }, { parameters: [nameParam, uuidParam] }),
       },
+      [ENROLLMENT_PATH]: enrollmentPathItem,
     },
     components: {
       securitySchemes: { HTTPBearer: { type: 'http', scheme: 'bearer' } },

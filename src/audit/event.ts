@@ -13,7 +13,13 @@ export type AuditReason =
   | 'expired'
   | 'revoked'
   | 'wrong_family'
+  | 'wrong_environment'
   | 'insufficient_scope'
+  | 'enrolled'
+  | 'enrollment_used'
+  | 'invalid_body'
+  | 'body_too_large'
+  | 'method_not_allowed'
   | 'internal_error'
   // Approval decisions (type "approval"); "expired" and "internal_error" are shared.
   | 'approval_required'
@@ -54,6 +60,10 @@ export interface AuditEvent {
   readonly approval_id?: string;
   /** Approval events: the credential's `issued_by`, once its signature held. */
   readonly issued_by?: string;
+  /** The agent of an agent key; for `enrolled`, the agent just created. */
+  readonly agent_id?: string;
+  /** For `enrolled`: the id of the new agent key (never its token). */
+  readonly new_key_id?: string;
 }
 
 /** Where audit events go: a function, or a pino-compatible logger (`info` for allow, `warn` for deny). */
@@ -69,6 +79,7 @@ export function auditEvent(
   status: number,
   principal?: BearerAuth,
   scope?: string,
+  enrolled?: { agentId: string; keyId: string },
 ): AuditEvent {
   const e: Record<string, unknown> = {
     type: 'auth',
@@ -84,8 +95,13 @@ export function auditEvent(
     e.key_id = principal.id;
     e.key_name = principal.name;
     e.family = principal.family;
+    if (principal.agentId !== undefined) e.agent_id = principal.agentId;
   }
   if (scope !== undefined) e.scope = scope;
+  if (enrolled !== undefined) {
+    e.agent_id = enrolled.agentId;
+    e.new_key_id = enrolled.keyId;
+  }
   return e as unknown as AuditEvent;
 }
 

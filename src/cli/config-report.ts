@@ -23,13 +23,16 @@ export interface ConfigReport {
   readonly ok: true;
 }
 
-/** The value of a non-sensitive setting as loaded (paths and booleans; never a token). */
+/** The value of a non-sensitive setting as loaded (paths, booleans and plain text; never a token). */
 function valueOf(config: AuthConfig, key: SettingKey): string | boolean | undefined {
   const values: Partial<Record<SettingKey, string | boolean | undefined>> = {
     keysFile: config.keysFile,
     approvalKeysFile: config.approvalKeysFile,
     configFile: config.configFile,
     required: config.required,
+    environment: config.environment,
+    environmentPosture: config.environmentPosture,
+    enrollmentPath: config.enrollmentPath,
   };
   return values[key];
 }

@@ -16,6 +16,14 @@ export interface KeyView {
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
   readonly status: KeyStatus;
+  /** The following only when the entry has them. */
+  readonly environment?: string;
+  readonly agent_id?: string;
+  /** The enrollment token that created this agent key: its id and name (null when it is gone). */
+  readonly enrolled_by?: { readonly id: string; readonly name: string | null };
+  readonly grant_scopes?: readonly string[];
+  readonly uses?: number;
+  readonly used?: number;
 }
 
 const reached = (at: string | undefined, now: number): boolean => at !== undefined && Date.parse(at) <= now;
@@ -27,8 +35,9 @@ export function keyStatus(entry: KeyEntry, now: number): KeyStatus {
   return 'active';
 }
 
-/** The JSON view of an entry (no digest). */
-export function keyView(entry: KeyEntry, now: number): KeyView {
+/** The JSON view of an entry (no digest); `all` finds the enrollment token of an agent key. */
+export function keyView(entry: KeyEntry, now: number, all: readonly KeyEntry[] = []): KeyView {
+  const by = entry.enrolled_by;
   return {
     id: entry.id,
     name: entry.name,
@@ -39,7 +48,22 @@ export function keyView(entry: KeyEntry, now: number): KeyView {
     expires_at: entry.expires_at ?? null,
     revoked_at: entry.revoked_at ?? null,
     status: keyStatus(entry, now),
+    ...(entry.environment !== undefined && { environment: entry.environment }),
+    ...(entry.agent_id !== undefined && { agent_id: entry.agent_id }),
+    ...(by !== undefined && { enrolled_by: { id: by, name: all.find((e) => e.id === by)?.name ?? null } }),
+    ...(entry.grant_scopes !== undefined && { grant_scopes: entry.grant_scopes }),
+    ...(entry.uses !== undefined && { uses: entry.uses, used: entry.used ?? 0 }),
   };
+}
+
+/** The enrollment side of a key for a human: `enrolled by key_x "edge-fleet"`, or `used 1/3, grants models:predict`. */
+function enrollmentNote(e: KeyEntry, all: readonly KeyEntry[]): string {
+  if (e.enrolled_by !== undefined) {
+    const token = all.find((x) => x.id === e.enrolled_by);
+    return `${e.agent_id ?? ''} enrolled by ${e.enrolled_by}${token === undefined ? ' (gone)' : ` "${token.name}"`}`.trim();
+  }
+  if (e.uses !== undefined) return `used ${e.used ?? 0}/${e.uses}, grants ${scopeList(e.grant_scopes ?? [])}`;
+  return e.agent_id ?? '';
 }
 
 /** Counts of keys by status. */
@@ -57,18 +81,25 @@ const short = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}
 
 /** `key <id> "<name>" (family service, scopes models:read, expires <iso or never>)`. */
 export function describeKey(entry: KeyEntry): string {
-  return `key ${entry.id} "${entry.name}" (family ${entry.family}, scopes ${scopeList(entry.scopes)}, expires ${entry.expires_at ?? 'never'})`;
+  const env = entry.environment === undefined ? '' : `, environment ${entry.environment}`;
+  const grants = entry.uses === undefined ? '' : `, grants ${scopeList(entry.grant_scopes ?? [])}, uses ${entry.uses}`;
+  return `key ${entry.id} "${entry.name}" (family ${entry.family}, scopes ${scopeList(entry.scopes)}${env}${grants}, expires ${entry.expires_at ?? 'never'})`;
 }
 
 /**
  * The table of `keys list`: a header, then one row per key, columns padded to their widest cell.
+ * ENV and ENROLLMENT (an agent's enrollment token, a token's uses) appear when a row needs them.
+ * @param all - every entry of the file, to name the enrollment token of an agent key
  * @returns the lines, each ending with a newline
  */
-export function keyTable(entries: readonly KeyEntry[], now: number): string {
-  const rows = [['ID', 'NAME', 'FAMILY', 'SCOPES', 'HINT', 'CREATED', 'EXPIRES', 'STATUS']];
+export function keyTable(entries: readonly KeyEntry[], now: number, all: readonly KeyEntry[] = entries): string {
+  const env = entries.some((e) => e.environment !== undefined);
+  const enrollment = entries.some((e) => enrollmentNote(e, all) !== '');
+  const extra = (cells: string[]): string[] => [...(env ? [cells[0]!] : []), ...(enrollment ? [cells[1]!] : [])];
+  const rows = [['ID', 'NAME', 'FAMILY', 'SCOPES', 'HINT', 'CREATED', 'EXPIRES', 'STATUS', ...extra(['ENV', 'ENROLLMENT'])]];
   for (const e of entries) {
     const expires = e.expires_at === undefined ? 'never' : `${short(e.expires_at)} (${formatRelative(Date.parse(e.expires_at), now)})`;
-    rows.push([e.id, e.name, e.family, scopeList(e.scopes), e.hint, short(e.created_at), expires, keyStatus(e, now)]);
+    rows.push([e.id, e.name, e.family, scopeList(e.scopes), e.hint, short(e.created_at), expires, keyStatus(e, now), ...extra([e.environment ?? '-', enrollmentNote(e, all) || '-'])]);
   }
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   return rows.map((row) => `${row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()}\n`).join('');

@@ -14,6 +14,8 @@ import { findStrayEnv, judgeStrayEnv } from './unknown-names.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { readTrustedKeysFile } from '../approval/live-keys.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
+import { checkEnvironment, environmentOptionLayer } from './load-environment.js';
+import type { EnvironmentPosture } from '../request/environment-context.js';
 
 /** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
 export interface AuthConfig {
@@ -35,6 +37,12 @@ export interface AuthConfig {
   readonly configFile: string | undefined;
   /** Where each setting came from, by INI-style name (`auth_keys_file`: `env AUTH_KEYS_FILE`); set ones only. */
   readonly sources: Readonly<Record<string, string>>;
+  /** The environment this server runs in (`--auth-environment`), if set. */
+  readonly environment: string | undefined;
+  /** Its posture (`--auth-environment-posture`), if set. */
+  readonly environmentPosture: EnvironmentPosture | undefined;
+  /** The enrollment endpoint's path (`--auth-enrollment-path`), if set. */
+  readonly enrollmentPath: string | undefined;
   /** Start-up warnings for an operator (auth off, weak token, readable config file). */
   readonly warnings: readonly BearerGuardWarning[];
 }
@@ -123,9 +131,11 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     for (const key of Object.keys(rest) as SettingKey[]) sources[setting(key).name] = where(key);
   }
   if (o.keysFile !== undefined && sources.auth_keys_file === undefined) sources.auth_keys_file = 'the keysFile option';
+  layers.unshift(environmentOptionLayer(o, sources));
   if (token) layers.push({ auth_bearer_token: token.value });
   if (digest) layers.push({ auth_bearer_token_sha256: digest.value });
   const merged = mergeLayers(layers);
+  const environment = checkEnvironment(merged, sources);
   // Any source may demand a token; none can waive the demand of another.
   const required = o.required || args.values.required === true || env.values.required === true || ini?.values.required === true || merged.required;
 
@@ -167,6 +177,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     approvalKeysFile,
     required,
     configFile,
+    ...environment,
     sources: Object.freeze(sources),
     warnings: Object.freeze(warnings),
   });

@@ -5,6 +5,7 @@ import type { AuthIdentity } from '../keys/principal.js';
 import type { KeyStore } from '../keys/store.js';
 import type { KeyFamily } from '../keys/types.js';
 import type { IncomingMessage } from 'node:http';
+import type { EnvironmentPosture } from '../request/environment-context.js';
 
 /** Where bearer-guard writes its start-up warnings and internal-error reports. */
 export interface BearerGuardLogger {
@@ -117,6 +118,31 @@ export interface BearerCheckOptions extends LoadAuthConfigOptions {
    * @defaultValue none: `requireApproval()` then answers 500
    */
   approvalKeys?: ApprovalKeysSource | undefined;
+  /**
+   * The environment this server runs in, e.g. `"prod"`: 1 to 64 characters of `A-Z a-z 0-9 _ . -`.
+   * A key whose entry names an environment is accepted only by a server in that environment
+   * (elsewhere 401 `invalid_token`, audit reason `wrong_environment`); keys without one work
+   * everywhere. Used when neither `--auth-environment`, the `AUTH_ENVIRONMENT` env var nor the
+   * INI key `auth_environment` gives one.
+   * @defaultValue none: only keys without an environment are accepted
+   */
+  environment?: string | undefined;
+  /**
+   * How strict the environment is: `dev`, `staging` or `prod`. Route middleware such as
+   * `requireApproval` reads it. Used when neither `--auth-environment-posture`, the
+   * `AUTH_ENVIRONMENT_POSTURE` env var nor the INI key `auth_environment_posture` gives one.
+   * @defaultValue none
+   */
+  environmentPosture?: EnvironmentPosture | undefined;
+  /**
+   * The enrollment endpoint, answered by the guard itself: `POST <path>` with an enrollment token
+   * (family `enroll`) creates an agent key and answers 201 with it (see docs/families.md). The
+   * path is exact and matched like a public path. Needs a keys file (or a key store with
+   * `enroll()`); only `bearerGuard()` answers it. Used when neither `--auth-enrollment-path`, the
+   * `AUTH_ENROLLMENT_PATH` env var nor the INI key `auth_enrollment_path` gives one.
+   * @defaultValue none: no enrollment endpoint
+   */
+  enrollment?: { path: string } | undefined;
 }
 
 /** Options of `bearerGuard()`. Every field is optional; `undefined` counts as absent. */

@@ -3,6 +3,7 @@ import type { ApprovalKeysSource } from '../approval/live-keys.js';
 import type { AuditSink } from '../audit/event.js';
 import type { KeyStore } from '../keys/store.js';
 import type { KeyFamily } from '../keys/types.js';
+import type { EnvironmentPosture } from '../request/environment-context.js';
 import {
   DEFAULT_FAMILIES,
   DEFAULT_MAX_TOKEN_LENGTH,
@@ -27,6 +28,10 @@ export interface ResolvedLoadOptions {
   readonly keysFile: string | undefined;
   /** Keys come from somewhere config does not see (keyStore, verify): auth is on without a token. */
   readonly otherKeys: boolean;
+  /** The `environment`, `environmentPosture` and `enrollment.path` options: the lowest layer of their settings. */
+  readonly environment: string | undefined;
+  readonly environmentPosture: EnvironmentPosture | undefined;
+  readonly enrollmentPath: string | undefined;
 }
 
 /** @internal */
@@ -59,6 +64,9 @@ function load(o: Partial<LoadAuthConfigOptions & BearerCheckOptions>, fn: string
     maxTokenLength: o.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
     keysFile: o.keysFile,
     otherKeys: o.keyStore !== undefined || o.verify !== undefined,
+    environment: o.environment,
+    environmentPosture: o.environmentPosture,
+    enrollmentPath: o.enrollment?.path,
   });
 }
 

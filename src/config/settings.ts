@@ -1,7 +1,7 @@
 // The settings table: one entry per setting, from which its flag, env var and INI key derive.
 
-/** How a setting's raw text is read. @internal */
-export type SettingType = 'secret' | 'path' | 'boolean';
+/** How a setting's raw text is read (`text`: a plain string that is not a secret). @internal */
+export type SettingType = 'secret' | 'path' | 'boolean' | 'text';
 
 /** One setting that argv, env and the INI file can give. @internal */
 export interface Setting {
@@ -30,7 +30,7 @@ export interface Setting {
 }
 
 /** The loaded settings' field names. @internal */
-export type SettingKey = 'token' | 'tokenSha256' | 'keysFile' | 'configFile' | 'required' | 'approvalKeysFile';
+export type SettingKey = 'token' | 'tokenSha256' | 'keysFile' | 'configFile' | 'required' | 'approvalKeysFile' | 'environment' | 'environmentPosture' | 'enrollmentPath';
 
 interface Entry {
   key: SettingKey;
@@ -51,6 +51,9 @@ const ENTRIES: readonly Entry[] = [
   { key: 'configFile', name: 'auth_config_file', type: 'path', flag: '--config-file', ini: false, doc: 'The INI file to read auth_* keys from.' },
   { key: 'required', name: 'auth_required', type: 'boolean', doc: 'Refuse to start without a token or keys.' },
   { key: 'approvalKeysFile', name: 'auth_approval_keys_file', type: 'path', doc: 'The JWKS file of trusted Ed25519 approver keys for requireApproval, watched for changes.' },
+  { key: 'environment', name: 'auth_environment', type: 'text', doc: 'The environment this server runs in (e.g. prod); keys bound to another environment are refused.' },
+  { key: 'environmentPosture', name: 'auth_environment_posture', type: 'text', doc: 'How strict the environment is: dev, staging or prod.' },
+  { key: 'enrollmentPath', name: 'auth_enrollment_path', type: 'text', doc: 'The path where agents enroll with an enrollment token (POST), e.g. /v2/agents; needs a keys file.' },
 ];
 
 /** Every setting, in the order messages and `config check` list them. @internal */

@@ -3,6 +3,7 @@ import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { mayContainToken } from '../safety/redact.js';
 import { closest } from './did-you-mean.js';
 import { describe, unshown, validatePublic, validateTokenOption } from './option-values.js';
+import { ENVIRONMENT_RULE, isEnvironmentName, isPosture, POSTURE_RULE, validateEnrollmentPath } from './environment-rules.js';
 
 type Fail = { type(expected: string): never; range(message: string): never };
 type Level = 'load' | 'check' | 'guard';
@@ -69,6 +70,21 @@ const RULES: Readonly<Record<string, Rule>> = {
   audit: {
     level: 'check',
     check: (v, f) => void (isFunction(v) || (isObject(v) && isFunction(v.info) && isFunction(v.warn)) || f.type('a function, or a logger with info(obj) and warn(obj) such as pino')),
+  },
+  environment: {
+    level: 'check',
+    check: (v, f) => {
+      if (typeof v !== 'string') f.type('a string such as "prod"');
+      if (!isEnvironmentName(v)) f.range(`must be ${ENVIRONMENT_RULE}`);
+    },
+  },
+  environmentPosture: { level: 'check', check: (v, f) => void (isPosture(v) || f.range(`must be ${POSTURE_RULE}`)) },
+  enrollment: {
+    level: 'check',
+    check: (v, f) => {
+      if (!isObject(v) || typeof v.path !== 'string' || Object.keys(v).some((k) => k !== 'path')) f.type('an object { path: "/v2/agents" }');
+      validateEnrollmentPath((v as { path: string }).path, (m) => f.range(`path ${m}`));
+    },
   },
   approvalKeys: {
     level: 'check',

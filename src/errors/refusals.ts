@@ -52,11 +52,11 @@ export class MissingTokenError extends BearerAuthError {
 
 /**
  * A bearer token was sent and is refused. The detail is `Invalid bearer token`, except for the
- * holder of a whole, correct key that is expired or revoked.
+ * holder of a whole, correct key that is expired or revoked, or an enrollment token used up.
  */
 export class InvalidTokenError extends BearerAuthError {
   readonly code = 'invalid_token' as const;
-  readonly detail: 'Invalid bearer token' | 'Bearer token expired' | 'Bearer token revoked';
+  readonly detail: 'Invalid bearer token' | 'Bearer token expired' | 'Bearer token revoked' | 'Enrollment token already used';
   override readonly name = 'InvalidTokenError';
 
   /** @param detail - the body's detail; `Invalid bearer token` unless the key is expired or revoked */
@@ -76,15 +76,20 @@ export class InvalidRequestError extends BearerAuthError {
 /** A valid key lacks a scope the route requires: 403 naming the route's scopes. */
 export class InsufficientScopeError extends BearerAuthError {
   readonly code = 'insufficient_scope' as const;
-  readonly detail = 'Insufficient scope';
+  /** `Insufficient scope`, or what the route needs in words (`Enrollment requires an enrollment token`). */
+  readonly detail: string;
   override readonly status = 403;
   override readonly name = 'InsufficientScopeError';
   /** The route's required scopes, space-separated as RFC 6750 section 3 writes them. */
   readonly scope: string;
 
-  /** @param scopes - the scopes the route requires */
-  constructor(scopes: readonly string[]) {
-    super('Insufficient scope');
+  /**
+   * @param scopes - the scopes the route requires
+   * @param detail - the body's detail
+   */
+  constructor(scopes: readonly string[], detail = 'Insufficient scope') {
+    super(detail);
+    this.detail = detail;
     this.scope = scopes.join(' ');
   }
 
@@ -94,6 +99,24 @@ export class InsufficientScopeError extends BearerAuthError {
 
   override body(): BearerFailureBody {
     return { detail: this.detail, error: this.code, scope: this.scope };
+  }
+}
+
+/**
+ * A valid key of a family the route does not take (`requireFamily`): 403 `insufficient_scope`,
+ * with a detail naming the families the route takes, e.g. `Requires a key of family user`.
+ */
+export class FamilyNotAllowedError extends BearerAuthError {
+  readonly code = 'insufficient_scope' as const;
+  readonly detail: string;
+  override readonly status = 403;
+  override readonly name = 'FamilyNotAllowedError';
+
+  /** @param families - the families the route takes */
+  constructor(families: readonly string[]) {
+    const detail = `Requires a key of family ${families.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
+    super(detail);
+    this.detail = detail;
   }
 }
 

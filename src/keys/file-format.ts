@@ -3,6 +3,7 @@ import { BearerGuardConfigError } from '../errors/startup.js';
 import { shownPath } from '../safety/paths.js';
 import { mayContainToken } from '../safety/redact.js';
 import { isScope } from './scopes.js';
+import { checkFamilyFields, MAX_USES } from './family-rules.js';
 import { KEY_FAMILIES, type KeyEntry } from './types.js';
 
 type Check = (value: unknown) => boolean;
@@ -25,6 +26,10 @@ const FIELDS: ReadonlyArray<readonly [keyof KeyEntry, boolean, Check, string]> =
   ['revoked_at', false, isTime, TIME],
   ['environment', false, str(ID), `a string of ${ID_RULE}`],
   ['agent_id', false, str(ID), `a string of ${ID_RULE}`],
+  ['enrolled_by', false, str(ID), `a string of ${ID_RULE}`],
+  ['grant_scopes', false, (v) => Array.isArray(v) && v.every(isScope), 'an array of scope strings such as "models:predict"'],
+  ['uses', false, (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_USES, `an integer from 1 to ${MAX_USES}`],
+  ['used', false, (v) => Number.isSafeInteger(v) && (v as number) >= 0, 'an integer >= 0'],
 ];
 const FIELD_NAMES: readonly string[] = FIELDS.map(([name]) => name);
 
@@ -83,9 +88,12 @@ export function parseKeysFile(text: string, where: string): KeyEntry[] {
       if (!check(value)) fail(`${label}: "${name}" must be ${rule}`);
       entry[name] = Array.isArray(value) ? Object.freeze([...(value as unknown[])]) : value;
     }
-    const scopes = entry.scopes as string[];
-    const repeated = scopes.findIndex((s, i) => scopes.indexOf(s) !== i);
-    if (repeated !== -1) fail(`${label}: "scopes" lists scopes[${scopes.indexOf(scopes[repeated]!)}] again as scopes[${repeated}]; list each scope once`);
+    for (const field of ['scopes', 'grant_scopes'] as const) {
+      const scopes = (entry[field] ?? []) as string[];
+      const repeated = scopes.findIndex((s, i) => scopes.indexOf(s) !== i);
+      if (repeated !== -1) fail(`${label}: "${field}" lists ${field}[${scopes.indexOf(scopes[repeated]!)}] again as ${field}[${repeated}]; list each scope once`);
+    }
+    checkFamilyFields(entry as unknown as KeyEntry, (problem) => fail(`${label}: ${problem}`));
     const first = ids.get(entry.id as string);
     if (first !== undefined) fail(`${label}: "id" is the same as that of keys[${first}]; ids must be unique`);
     ids.set(entry.id as string, index);

@@ -5,6 +5,8 @@ import { BearerGuardConfigError, optionRangeError, warning, type BearerGuardWarn
 import { fsReason, modeOpenToOthers } from '../safety/paths.js';
 import { keysFileLabel, parseKeysFile } from './file-format.js';
 import { statSignature, watchFile } from './file-watch.js';
+import { enrollInEntries, type EnrollRequest, type EnrollResult } from './enroll.js';
+import { updateKeysFile } from './file-write.js';
 import type { KeyStore } from './store.js';
 import type { KeyEntry } from './types.js';
 
@@ -70,6 +72,27 @@ export class FileKeyStore implements KeyStore {
     // What was read is what the watcher compares with, so a change made since is not missed.
     this.#lastSeen = sha256(bytes);
     return Object.freeze(parseKeysFile(bytes.toString('utf8'), this.description));
+  }
+
+  /**
+   * Enrolls an agent (see {@link KeyStore.enroll}) with a read-modify-write of the file under its
+   * lock file, so that processes sharing the file never consume one use twice. Writes nothing
+   * when it refuses.
+   */
+  async enroll(request: EnrollRequest): Promise<EnrollResult> {
+    let result: EnrollResult | undefined;
+    const refused = new Error('refused');
+    try {
+      await updateKeysFile(this.#path, (entries) => {
+        const step = enrollInEntries(entries, request);
+        result = step.result;
+        if (step.entries === undefined) throw refused;
+        return step.entries;
+      });
+    } catch (err) {
+      if (err !== refused) throw err;
+    }
+    return result!;
   }
 
   /** A `W_BEARER_GUARD_KEYS_FILE_MODE` warning when group or others can read the file (not on Windows). */

@@ -9,6 +9,8 @@ export interface KeyRecord {
   /** The allowed outcome, built once: `{ principal }`. */
   readonly allow: { readonly principal: BearerAuth };
   readonly family: KeyFamily;
+  /** The only environment that accepts the key, or undefined for every environment. */
+  readonly environment: string | undefined;
   /** Epoch ms from which the key is refused as expired; Infinity when it never expires. */
   readonly expiresAtMs: number;
   /** Epoch ms from which the key is refused as revoked; Infinity when not revoked. */
@@ -101,6 +103,7 @@ function record(principal: BearerAuth, expiresAt: string | undefined, revokedAt:
     principal,
     allow: Object.freeze({ principal }),
     family: principal.family,
+    environment: principal.environment,
     expiresAtMs,
     revokedAtMs,
     deadline: Math.min(expiresAtMs, revokedAtMs),

@@ -1,4 +1,5 @@
 // Where keys live: the store interface the keyring is built from, and the in-memory store.
+import { enrollInEntries, type EnrollRequest, type EnrollResult } from './enroll.js';
 import type { KeyEntry } from './types.js';
 
 /**
@@ -30,6 +31,14 @@ export interface KeyStore {
    * @returns a function that stops the notifications
    */
   subscribe?(listener: () => void): () => void;
+  /**
+   * Enrolls one agent, atomically: counts one use of the enrollment token `request.tokenId`
+   * (refusing when it is used up, expired, revoked, gone or bound to another environment) and
+   * adds the new agent key, so that concurrent calls never enroll more agents than the token
+   * allows. Optional: a guard with an enrollment endpoint needs a store that has it. Build it on
+   * {@link enrollInEntries} inside your store's transaction.
+   */
+  enroll?(request: EnrollRequest): Promise<EnrollResult>;
 }
 
 /** A store held in memory, for tests and for apps that build their keys in code. */
@@ -58,5 +67,12 @@ export class MemoryKeyStore implements KeyStore {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => void this.#listeners.delete(listener);
+  }
+
+  /** Enrolls an agent (see {@link KeyStore.enroll}); JavaScript's one thread makes it atomic. */
+  enroll(request: EnrollRequest): Promise<EnrollResult> {
+    const { entries, result } = enrollInEntries(this.#entries, request);
+    if (entries !== undefined) this.set(entries);
+    return Promise.resolve(result);
   }
 }

@@ -46,4 +46,18 @@ export interface KeyEntry {
   readonly environment?: string | undefined;
   /** The agent this runtime key belongs to (family `agent`). */
   readonly agent_id?: string | undefined;
+  /** The id of the enrollment token that created this agent key (family `agent`). */
+  readonly enrolled_by?: string | undefined;
+  /** The scopes an enrollment token gives the agents it enrolls (family `enroll`). */
+  readonly grant_scopes?: readonly string[] | undefined;
+  /** How many enrollments an enrollment token allows in all (family `enroll`). */
+  readonly uses?: number | undefined;
+  /** How many it has made so far; absent counts as 0 (family `enroll`). */
+  readonly used?: number | undefined;
 }
+
+/** The one scope an enrollment token holds: it enrolls, and nothing else. */
+export const ENROLL_SCOPE = 'agent:enroll';
+
+/** The longest an enrollment token may live: 24 hours, in ms. */
+export const MAX_ENROLL_LIFETIME_MS = 24 * 60 * 60 * 1000;

@@ -1,11 +1,14 @@
-// bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list and a live keyring.
+// bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list, a live keyring and the enrollment endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BearerGuardOptions } from '../config/options.js';
 import { resolveGuardOptions } from '../config/resolve.js';
 import type { KeyringChange } from '../keys/keyring.js';
 import { createAuthenticator } from '../request/authenticate.js';
 import { markAuthOff } from '../request/context.js';
-import { createPublicMatcher, type RoutedRequest } from '../request/public-paths.js';
+import { createEnrollmentEndpoint } from '../request/enrollment.js';
+import { setServerEnvironment } from '../request/environment-context.js';
+import { createPublicMatcher, normalise, type RoutedRequest } from '../request/public-paths.js';
+import { optionRangeError } from '../errors/startup.js';
 import { authenticateAndSettle, failClosed } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
 
@@ -49,10 +52,17 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   const auth = createAuthenticator(o);
   const isPublic = createPublicMatcher(o.public, o.publicRootOnly);
   const controls = { reload: auth.reload, close: auth.close };
+  const env = auth.environment;
+  if (auth.enrollmentPath !== undefined && o.public.some((p) => normalise(p, false, false) === normalise(auth.enrollmentPath!, false, false))) {
+    auth.close();
+    throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: the enrollment path is also a public path; remove it from \`public\``);
+  }
+  const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath);
 
   if (auth.mode === 'off') {
     return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
       markAuthOff(req, auth.issuer);
+      if (env !== undefined) setServerEnvironment(req, env);
       releaseContinue(req, res);
       next();
     }, controls);
@@ -60,6 +70,11 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
     let open: boolean;
     try {
+      // The enrollment endpoint is answered here: an enrollment token never reaches the app.
+      if (enrollment?.matches(req as RoutedRequest) === true) {
+        enrollment.handle(req, res);
+        return;
+      }
       open = isPublic(req as RoutedRequest);
     } catch (err) {
       // A request whose path cannot even be read is settled like any failed check: 500.
@@ -67,6 +82,7 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
       return;
     }
     if (open) {
+      if (env !== undefined) setServerEnvironment(req, env);
       releaseContinue(req, res);
       next();
       return;

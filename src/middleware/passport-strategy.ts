@@ -9,6 +9,7 @@ import { createAuthenticator, type Authenticator } from '../request/authenticate
 import { markAuthOff } from '../request/context.js';
 import { authenticateAndSettle, type AuthedRequest } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
+import { optionRangeError } from '../errors/startup.js';
 
 /** What the strategy hands to passport as `req.user` on success: the same object as `req.auth`. */
 export type BearerIdentity = BearerAuth;
@@ -49,7 +50,12 @@ interface PassportActions {
  * ```
  */
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
-  return new GuardStrategy(createAuthenticator(resolveCheckOptions(options, 'createBearerStrategy')));
+  const auth = createAuthenticator(resolveCheckOptions(options, 'createBearerStrategy'));
+  if (auth.enrollmentPath !== undefined) {
+    auth.close();
+    throw optionRangeError('ERR_BEARER_GUARD_ENROLLMENT', 'createBearerStrategy: an enrollment path is configured, but only bearerGuard() answers the enrollment endpoint; mount bearerGuard() or remove the path');
+  }
+  return new GuardStrategy(auth);
 }
 
 // passport-http-bearer's verify callback; never called, since authenticate() is replaced.

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { checkKeysFile, loadConfig } from '../config/load.js';
 import { logWarnings } from '../config/log-warnings.js';
 import { TokenFileSource } from '../config/token-file-source.js';
+import type { LoadedEnvironment } from '../config/load-environment.js';
 import type { BearerGuardLogger } from '../config/options.js';
 import type { ResolvedCheckOptions } from '../config/resolve.js';
 import { checkConfiguredToken } from '../config/token-rules.js';
@@ -11,15 +12,18 @@ import { hasKeyPrefix, hasValidChecksum } from '../keys/format.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import type { KeyRecord, KeyringChange, LegacyKey } from '../keys/keyring.js';
 import { createLiveKeyring } from '../keys/live-keyring.js';
-import { makePrincipal, type AuthIdentity, type Issuer } from '../keys/principal.js';
+import type { Issuer } from '../keys/principal.js';
 import type { KeyStore } from '../keys/store.js';
-import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
 import type { AuditSink } from '../audit/event.js';
 import { createApprovalContext } from '../approval/context.js';
 import type { ApprovalKeysSource } from '../approval/live-keys.js';
+import type { EnrollRequest, EnrollResult } from '../keys/enroll.js';
+import { resolveEnvironment } from './enrollment-setup.js';
+import type { ServerEnvironment } from './environment-context.js';
 import type { Outcome } from './outcome.js';
 import { HeaderProblem, readBearerToken } from './read-credentials.js';
-import { prepareFailures, type PreparedFailures } from './respond.js';
+import { judgeIdentity } from './judge-identity.js';
+import { prepareFailures } from './respond.js';
 
 /** What the middleware and the strategy share: start-up work done, and the per-request call. @internal */
 export interface Authenticator {
@@ -32,6 +36,17 @@ export interface Authenticator {
   readonly issuer: Issuer;
   /** Synchronous unless verify() runs or the keyring is still loading. */
   authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
+  /** Where the server runs, when `environment` or its posture is configured. */
+  readonly environment: ServerEnvironment | undefined;
+  /** The enrollment endpoint's path, when configured (only bearerGuard() answers it). */
+  readonly enrollmentPath: string | undefined;
+  /**
+   * Synchronous unless verify() runs or the keyring is still loading. `anyFamily` (the
+   * enrollment endpoint) skips the family rule and verify(): the caller checks the family.
+   */
+  authenticate(req: IncomingMessage, anyFamily?: boolean): Outcome | Promise<Outcome>;
+  /** The store's enroll(), when it has one. */
+  readonly enroll: ((request: EnrollRequest) => Promise<EnrollResult>) | undefined;
   reload(): Promise<KeyringChange>;
   close(): void;
 }
@@ -48,6 +63,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   let tokenFile: TokenFileSource | undefined;
   // The approval keys: a file from argv, env or INI wins over the approvalKeys option.
   let approvalKeys: [ApprovalKeysSource, string] | undefined = o.approvalKeys === undefined ? undefined : [o.approvalKeys, 'the approvalKeys option'];
+  let loaded: LoadedEnvironment = o;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -66,6 +82,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     // A token file is watched like the keys file: its token is re-read on each change and reload.
     if (config.tokenFile !== undefined) tokenFile = new TokenFileSource(config.tokenFile, config.tokenSource!, o.maxTokenLength, (w) => logWarnings(o.logger, [w]));
     if (config.approvalKeysFile !== undefined) approvalKeys = [config.approvalKeysFile, config.approvalKeysFile];
+    loaded = config;
   }
   const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
@@ -81,6 +98,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const logger = o.logger;
   let store: KeyStore | undefined = o.keyStore;
   if (keysFile !== undefined) store = new FileKeyStore(keysFile);
+  const { environment, enrollmentPath } = resolveEnvironment(o.fn, loaded, store);
   const approvals = approvalKeys === undefined ? undefined : createApprovalContext(approvalKeys[0], approvalKeys[1], logger);
   const issuer: Issuer = Object.freeze({ realm: o.realm, audit: o.audit, logger, approvals });
   let live: ReturnType<typeof createLiveKeyring>;
@@ -104,14 +122,16 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   const verify = o.verify;
   const maxLength = o.maxTokenLength;
 
-  // Revoked before expired before family: each is said only to the holder of the whole token.
-  const judge = (record: KeyRecord): Outcome => {
+  const serverEnv = environment?.name;
+  // Revoked, expired, environment, then family: each is said only to the holder of the whole token.
+  const judge = (record: KeyRecord, anyFamily: boolean): Outcome => {
     if (record.deadline !== Infinity) {
       const now = Date.now();
       if (now >= record.revokedAtMs) return { failure: failures.revoked, principal: record.principal };
       if (now >= record.expiresAtMs) return { failure: failures.expired, principal: record.principal };
     }
-    if (!families.has(record.family)) return { failure: failures.wrongFamily, principal: record.principal };
+    if (record.environment !== undefined && record.environment !== serverEnv) return { failure: failures.wrongEnvironment, principal: record.principal };
+    if (!anyFamily && !families.has(record.family)) return { failure: failures.wrongFamily, principal: record.principal };
     return record.allow;
   };
 
@@ -121,7 +141,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     return judgeIdentity(issuer, identity, families, failures);
   };
 
-  const authenticate = (req: IncomingMessage): Outcome | Promise<Outcome> => {
+  const authenticate = (req: IncomingMessage, anyFamily = false): Outcome | Promise<Outcome> => {
     const token = readBearerToken(req, maxLength);
     if (typeof token !== 'string') {
       return token === HeaderProblem.Missing ? refuse.missing
@@ -131,10 +151,10 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     // Our prefixes are reserved: a truncated or mistyped key is refused before any lookup.
     if (hasKeyPrefix(token) && !hasValidChecksum(token)) return refuse.invalidToken;
     const keyring = live.current();
-    if (keyring === undefined) return live.ready.then(() => authenticate(req));
+    if (keyring === undefined) return live.ready.then(() => authenticate(req, anyFamily));
     const record = keyring.find(token);
-    if (record !== undefined) return judge(record);
-    return verify === undefined ? refuse.unknownKey : fromVerify(token, req);
+    if (record !== undefined) return judge(record, anyFamily);
+    return verify === undefined || anyFamily ? refuse.unknownKey : fromVerify(token, req);
   };
 
   return {
@@ -143,31 +163,14 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     logger,
     audit: o.audit,
     issuer,
+    environment,
+    enrollmentPath,
     authenticate,
+    enroll: store?.enroll?.bind(store),
     reload: live.reload,
     close: () => {
       live.close();
       approvals?.keys.close();
     },
   };
-}
-
-// An identity from verify() goes through the same family rule as a key.
-function judgeIdentity(issuer: Issuer, identity: AuthIdentity, families: ReadonlySet<KeyFamily>, failures: PreparedFailures): Outcome {
-  if (typeof identity !== 'object' || typeof identity.name !== 'string') throw new TypeError('verify() resolved to something that is not an identity');
-  const family = identity.family ?? 'service';
-  if (!KEY_FAMILIES.includes(family)) throw new TypeError('verify() resolved to an identity with an unknown family');
-  const principal = makePrincipal(issuer, {
-    id: identity.id ?? identity.name,
-    name: identity.name,
-    family,
-    scopes: identity.scopes ?? [],
-    expiresAt: identity.expiresAt ?? null,
-  });
-  if (identity.expiresAt !== undefined && identity.expiresAt !== null) {
-    const at = Date.parse(identity.expiresAt);
-    if (Number.isNaN(at)) throw new TypeError('verify() resolved to an identity whose expiresAt is not a date');
-    if (Date.now() >= at) return { failure: failures.expired, principal };
-  }
-  return families.has(family) ? { principal } : { failure: failures.wrongFamily, principal };
 }

@@ -27,6 +27,7 @@ export interface PreparedFailures {
   readonly expired: PreparedFailure;
   readonly revoked: PreparedFailure;
   readonly wrongFamily: PreparedFailure;
+  readonly wrongEnvironment: PreparedFailure;
 }
 
 /** Computes a refusal's response bytes. @internal */
@@ -45,6 +46,7 @@ export function prepareFailures(realm: string): PreparedFailures {
     expired: prepare(new InvalidTokenError('Bearer token expired'), 'expired', realm),
     revoked: prepare(new InvalidTokenError('Bearer token revoked'), 'revoked', realm),
     wrongFamily: prepare(invalid, 'wrong_family', realm),
+    wrongEnvironment: prepare(invalid, 'wrong_environment', realm),
   });
 }
 

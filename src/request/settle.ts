@@ -5,6 +5,7 @@ import type { BearerAuth } from '../keys/principal.js';
 import { releaseContinue } from '../middleware/expect-continue.js';
 import { reportInternalError } from '../safety/internal-error.js';
 import type { Authenticator } from './authenticate.js';
+import { setServerEnvironment } from './environment-context.js';
 import type { Outcome } from './outcome.js';
 import { sendFailure, sendInternalError } from './respond.js';
 
@@ -46,6 +47,7 @@ function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse |
   if (outcome.failure === undefined) {
     if (audit !== undefined) emit(audit, auditEvent(req, 'allow', 'ok', 200, outcome.principal));
     (req as AuthedRequest).auth = outcome.principal;
+    if (auth.environment !== undefined) setServerEnvironment(req, auth.environment);
     if (res !== undefined) releaseContinue(req, res);
     admit();
     return;

@@ -4,16 +4,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import express from 'express';
 import { canonicalize } from '../../src/approval/canonical-json.js';
 import { specHash } from '../../src/approval/spec-hash.js';
-import type * as environmentContext from '../../src/request/environment-context.js';
 import { TempDir } from '../helpers/config-fixtures.js';
 import { makeKey, writeKeysFile } from '../helpers/keys.js';
 import { approver, jwks, payload, signBytes } from './fixtures.js';
 import { post } from './server.js';
 
-type EnvironmentModule = typeof environmentContext;
 const tmp = new TempDir();
 after(() => tmp.cleanup());
 
@@ -27,25 +24,15 @@ let serial = 0;
 const approval = (spec: unknown, over: Record<string, unknown> = {}): string =>
   signBytes(canonicalize(payload(A.kid, { spec_hash: specHash(spec as object), approval_id: `ex-${++serial}`, ...over }, Math.floor(Date.now() / 1000))), A.privateKey);
 
-/**
- * The example app (built against the package, dist/) behind a middleware that gives it an
- * environment. Until the environment settings land (--auth-environment-posture), the environment
- * is set with the built package's own setServerEnvironment; the lead switches this to the flags.
- */
+/** The example app (built against the package, dist/) in environment prod-eu with the given posture. */
 async function start(posture: 'prod' | 'staging'): Promise<{ url: string; close(): Promise<void> }> {
   const { createApp } = await import('../../examples/model-server/app.js');
   const { TrainingJobs } = await import('../../examples/model-server/training.js');
   const { trainForest } = await import('../../examples/model-server/model.js');
   const { loadIris } = await import('../../examples/model-server/dataset.js');
-  const { setServerEnvironment } = (await import('../../dist/esm/request/environment-context.js')) as EnvironmentModule;
   const jobs = new TrainingJobs();
-  const inner = createApp({ argv: ['node', 'main', '--auth-keys-file', keysFile, '--auth-approval-keys-file', jwksFile], jobs, forest: trainForest(loadIris(), { nEstimators: 2, seed: 1 }) });
-  const app = express();
-  app.use((req, _res, next) => {
-    setServerEnvironment(req, { name: 'prod-eu', posture });
-    next();
-  });
-  app.use(inner);
+  const argv = ['node', 'main', '--auth-keys-file', keysFile, '--auth-approval-keys-file', jwksFile, '--auth-environment', 'prod-eu', '--auth-environment-posture', posture];
+  const app = createApp({ argv, jobs, forest: trainForest(loadIris(), { nEstimators: 2, seed: 1 }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -54,7 +41,7 @@ async function start(posture: 'prod' | 'staging'): Promise<{ url: string; close(
     close: () =>
       new Promise((resolve) => {
         jobs.cancelAll();
-        inner.guard.close();
+        app.guard.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -5,7 +5,6 @@ import express from 'express';
 import { bearerGuard, requireApproval, requireScopes, type AuditEvent, type BearerGuardMiddleware, type BearerGuardOptions } from '../../src/index.js';
 import type { EnvironmentPosture } from '../../src/request/environment-context.js';
 import { captureLogger } from '../helpers/apps.js';
-import { serverEnvironment } from '../helpers/approval-environment.js';
 
 export interface ApprovalServer {
   url: string;
@@ -19,7 +18,7 @@ export interface ApprovalServer {
 
 export interface ServerSetup {
   guard: BearerGuardOptions;
-  /** The server environment (until the environment settings land); `null` for none. */
+  /** The server environment, given to the guard as its `environment` and `environmentPosture`; `null` for none. */
   environment?: { name: string | undefined; posture: EnvironmentPosture | undefined } | null;
 }
 
@@ -36,10 +35,9 @@ export async function startApprovalServer(setup: ServerSetup): Promise<ApprovalS
   const app = express();
   const train = requireApproval({ capability: 'models:train', spec: (req) => (req as express.Request).body ?? {} });
   app.post('/unguarded', express.json(), train, (_req, res) => void res.json({ ran: 'unguarded' }));
-  const guard = bearerGuard({ logger, audit: (e) => void events.push(e), ...setup.guard });
-  app.use(guard);
   const env = setup.environment === undefined ? { name: 'prod-eu', posture: 'prod' as const } : setup.environment;
-  if (env !== null) app.use(serverEnvironment(env.name, env.posture));
+  const guard = bearerGuard({ logger, audit: (e) => void events.push(e), ...(env !== null && { environment: env.name, environmentPosture: env.posture }), ...setup.guard });
+  app.use(guard);
   const done = (name: string) => (req: express.Request, res: express.Response) => {
     hits.push(name);
     res.status(201).json({ ran: name, body: req.body as unknown });

@@ -76,10 +76,27 @@ describe('config check shows where each setting comes from', () => {
         ['auth_config_file', '--config-file', 'DEEPAAS_AUTH_CONFIG_FILE', null, null],
         ['auth_required', '--auth-required', 'DEEPAAS_AUTH_REQUIRED', 'auth_required', null],
         ['auth_approval_keys_file', '--auth-approval-keys-file', 'DEEPAAS_AUTH_APPROVAL_KEYS_FILE', 'auth_approval_keys_file', null],
+        ['auth_environment', '--auth-environment', 'DEEPAAS_AUTH_ENVIRONMENT', 'auth_environment', null],
+        ['auth_environment_posture', '--auth-environment-posture', 'DEEPAAS_AUTH_ENVIRONMENT_POSTURE', 'auth_environment_posture', null],
+        ['auth_enrollment_path', '--auth-enrollment-path', 'DEEPAAS_AUTH_ENROLLMENT_PATH', 'auth_enrollment_path', null],
       ],
     );
     assert.deepEqual(report.warnings.map((w) => w.code), ['W_BEARER_GUARD_AUTH_OFF']);
     assert.equal(report.keys, undefined);
+  });
+
+  test('the environment settings are shown; an enrollment path without a keys file fails as the server would', async () => {
+    const report = jsonOf<Report>(await check(['--json', '--auth-keys-file', keysFile, '--auth-environment', 'prod', '--auth-environment-posture', 'staging', '--auth-enrollment-path', '/v2/agents']));
+    const shown = Object.fromEntries(report.settings.map((s) => [s.name, [s.value, s.source]]));
+    assert.deepEqual([shown.auth_environment, shown.auth_environment_posture, shown.auth_enrollment_path], [
+      ['prod', '--auth-environment'], ['staging', '--auth-environment-posture'], ['/v2/agents', '--auth-enrollment-path'],
+    ]);
+    const bad = await check(['--auth-bearer-token', 'a-long-enough-single-token-0123456789', '--auth-enrollment-path', '/v2/agents']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /an enrollment path is configured .* no keys file is configured/);
+    const posture = await check(['--auth-bearer-token', 'a-long-enough-single-token-0123456789', '--auth-environment-posture', 'live']);
+    assert.equal(posture.code, 1);
+    assert.match(posture.stderr, /--auth-environment-posture \(auth_environment_posture\) must be one of dev, staging, prod/);
   });
 
   test('a keys file is summed up by status', async () => {

@@ -26,6 +26,9 @@ const VALID: Record<string, string> = {
   configFile: tmp.ini(['auth_required = false']),
   required: 'false',
   approvalKeysFile: tmp.file(jwks(approver('k1'))),
+  environment: 'prod-eu',
+  environmentPosture: 'prod',
+  enrollmentPath: '/v2/agents',
 };
 
 type Where = 'flag' | 'flag-file' | 'env' | 'env-file' | 'ini';

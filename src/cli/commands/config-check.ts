@@ -1,6 +1,8 @@
 // `bearer-guard config check`: loads the configuration exactly as bearerGuard() would, and reports it.
 import type { Command } from 'commander';
 import { loadAuthConfig } from '../../config/load.js';
+import { FileKeyStore } from '../../keys/file-store.js';
+import { resolveEnvironment } from '../../request/enrollment-setup.js';
 import type { CliContext } from '../context.js';
 import { buildReport, formatReport } from '../config-report.js';
 import { failure, isCodedError, usageError } from '../errors.js';
@@ -29,6 +31,8 @@ export function addConfigCheck(config: Command, ctx: CliContext): void {
       const json = opts.json === true;
       try {
         const loaded = loadAuthConfig({ argv: ['node', 'bearer-guard', ...cmd.args], env: ctx.env, envPrefix });
+        // The server would refuse an enrollment path it cannot store agent keys for.
+        resolveEnvironment('config check', loaded, loaded.keysFile === undefined ? undefined : new FileKeyStore(loaded.keysFile));
         const report = buildReport(loaded, envPrefix, ctx.now());
         ctx.out(json ? `${JSON.stringify(report)}\n` : formatReport(report));
       } catch (err) {

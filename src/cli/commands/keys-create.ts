@@ -1,21 +1,18 @@
 // `bearer-guard keys create`: a new named key in the keys file, its token printed once on stdout.
 import { Option, type Command } from 'commander';
-import { toIsoUtc } from '../../keys/duration.js';
 import { updateKeysFile } from '../../keys/file-write.js';
-import type { KeyEntry, KeyFamily } from '../../keys/types.js';
+import type { KeyEntry } from '../../keys/types.js';
 import type { CliContext } from '../context.js';
-import { checkExpires, checkName, checkScopes } from '../key-input.js';
+import { familyFields, type FamilyOptions } from '../enroll-input.js';
+import { checkName } from '../key-input.js';
 import { describeKey } from '../key-view.js';
 import { keysFileOf } from '../keys-file.js';
 import { keysFileLabel } from '../../keys/file-format.js';
 import { mintKey, printToken } from '../new-key.js';
-import { jsonOption, keysFileOption, scopeOption } from './shared-options.js';
+import { grantScopeOption, jsonOption, keysFileOption, scopeOption } from './shared-options.js';
 
-interface CreateOptions {
+interface CreateOptions extends FamilyOptions {
   name: string;
-  family: KeyFamily;
-  scope: string[];
-  expires?: string;
   keysFile?: string;
   json?: boolean;
 }
@@ -26,21 +23,23 @@ export function addKeysCreate(keys: Command, ctx: CliContext): void {
     .command('create')
     .description('create a named key; its token is printed once on stdout, details on stderr')
     .requiredOption('--name <name>', 'the key\'s name, e.g. ci-deploy (1-64 printable ASCII characters, no quotes)')
-    .addOption(new Option('--family <family>', 'who the key is for').choices(['user', 'service', 'agent']).default('service'))
+    .addOption(new Option('--family <family>', 'who the key is for (enroll: a one-time enrollment token for agents)').choices(['user', 'service', 'agent', 'enroll']).default('service'))
     .addOption(scopeOption())
-    .option('--expires <when>', 'when the key expires: a duration (30d), a date (2027-01-31) or an ISO timestamp; default never')
+    .option('--environment <name>', 'the only environment that accepts the key, e.g. prod (required for --family enroll)')
+    .addOption(grantScopeOption())
+    .option('--uses <n>', 'enrollment tokens: how many agents it may enroll (default 1)')
+    .option('--expires <when>', 'when the key expires: a duration (30d), a date (2027-01-31) or an ISO timestamp; default never (enrollment tokens: 1h, at most 24h)')
     .addOption(keysFileOption())
     .addOption(jsonOption('print one JSON line with the key and its token instead of the token alone'))
-    .addHelpText('after', '\nExample:\n  TOKEN=$(bearer-guard keys create --name ci-deploy --scope models:read --expires 90d --keys-file keys.json)\n')
+    .addHelpText('after', '\nExamples:\n  TOKEN=$(bearer-guard keys create --name ci-deploy --scope models:read --expires 90d --keys-file keys.json)\n  bearer-guard keys create --family enroll --name edge-fleet --environment prod --grant-scope models:predict --uses 3 --expires 1h\n')
     .action(async (opts: CreateOptions, cmd: Command) => {
       const now = ctx.now();
       const name = checkName(cmd, opts.name);
-      const scopes = checkScopes(cmd, opts.scope);
-      const expiresAt = opts.expires === undefined ? undefined : toIsoUtc(checkExpires(cmd, opts.expires, now));
+      const fields = familyFields(cmd, opts, now);
       const file = keysFileOf(cmd, opts.keysFile, ctx.env);
       let created: { entry: KeyEntry; token: string } | undefined;
       await updateKeysFile(file, (entries) => {
-        created = mintKey(entries, { name, family: opts.family, scopes, expires_at: expiresAt }, now);
+        created = mintKey(entries, { name, family: opts.family, ...fields }, now);
         return [...entries, created.entry];
       });
       const { entry, token } = created!;

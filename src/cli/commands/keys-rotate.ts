@@ -58,9 +58,12 @@ export function addKeysRotate(keys: Command, ctx: CliContext): void {
         if (status !== 'active') {
           throw failure(`key ${current.id} in ${keysFileLabel(file)} is ${status}, so it cannot be rotated; create a new key with bearer-guard keys create`);
         }
-        const { name, family, scopes, environment, agent_id } = current;
+        if (current.family === 'enroll') {
+          throw failure(`key ${current.id} in ${keysFileLabel(file)} is an enrollment token, which is not rotated: revoke it and create a new one with bearer-guard keys create --family enroll`);
+        }
+        const { name, family, scopes, environment, agent_id, enrolled_by } = current;
         const expires_at = renewedExpiry(current, now, expiresMs);
-        const { entry, token } = mintKey(entries, { name, family, scopes, expires_at, environment, agent_id }, now);
+        const { entry, token } = mintKey(entries, { name, family, scopes, expires_at, environment, agent_id, enrolled_by }, now);
         result = { old: retire(current, now, graceMs), entry, token };
         return [...entries.map((e, i) => (i === index ? result!.old : e)), entry];
       });

@@ -215,6 +215,15 @@ export function startupPaths(tmp: TempDir, isRoot: boolean): StartupPath[] {
     { name: 'audit: the token', options: { token: WRONG, audit: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
     { name: 'keyStore: the token', options: { keyStore: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
 
+    // Environments and enrollment: the token pasted where a name, posture or path goes.
+    { name: 'environment: the token', options: { token: WRONG, environment: TOKEN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'environmentPosture: the token', options: { token: WRONG, environmentPosture: PLAIN }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'enrollment: the token as the path', options: { token: WRONG, enrollment: { path: TOKEN } }, expect: 'ERR_BEARER_GUARD_INVALID_OPTION', entries: CHECK_ENTRIES },
+    { name: 'environment from a flag: the token', options: { argv: a('--auth-bearer-token', WRONG, '--auth-environment', TOKEN) }, expect: 'ERR_BEARER_GUARD_INVALID_VALUE' },
+    { name: 'posture from env: PLAIN', options: { env: { AUTH_BEARER_TOKEN: WRONG, AUTH_ENVIRONMENT_POSTURE: PLAIN } }, expect: 'ERR_BEARER_GUARD_INVALID_VALUE' },
+    { name: 'enrollment path from INI: the token', options: { configFile: ini(`auth_bearer_token = ${WRONG}`, `auth_enrollment_path = ${TOKEN}`) }, expect: 'ERR_BEARER_GUARD_INVALID_VALUE' },
+    { name: 'enrollment with only the single token', options: { argv: a('--auth-bearer-token', TOKEN, '--auth-enrollment-path', '/v2/agents') }, expect: 'ERR_BEARER_GUARD_ENROLLMENT', entries: CHECK_ENTRIES },
+
     // Warnings, and what success returns.
     { name: 'no token: auth off', options: {}, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
     { name: 'no token, envPrefix DEEPAAS_', options: { envPrefix: 'DEEPAAS_', env: { OTHER: TOKEN } }, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
