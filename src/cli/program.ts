@@ -1,5 +1,6 @@
 // The command tree of `bearer-guard`: groups keys, token and config, and how usage errors print.
 import { Command } from 'commander';
+import { addClientCommands } from './commands/client-commands.js';
 import { addConfigCheck } from './commands/config-check.js';
 import { addKeysCreate } from './commands/keys-create.js';
 import { addKeysList } from './commands/keys-list.js';
@@ -30,7 +31,7 @@ function shortErrors(cmd: Command): void {
  */
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('bearer-guard')
-    .description('Manage the keys and tokens of bearer-guard, and check its configuration.')
+    .description('Manage the keys and tokens of bearer-guard, check its configuration, and log in to and call protected servers.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .enablePositionalOptions()
@@ -50,6 +51,9 @@ export function buildProgram(ctx: CliContext, version: string): Command {
 
   const config = program.command('config').description('check the configuration a server would load');
   addConfigCheck(config, ctx);
+
+  // login, logout, status, context ..., call, predict: the client side (docs/client.md).
+  addClientCommands(program, ctx);
 
   shortErrors(program);
   return program;

@@ -45,8 +45,10 @@ export async function updateContexts(file: string, warn: Warn, change: (data: Co
   const onTimeout = (lock: string, ms: number): Error =>
     new BearerGuardClientError('ERR_CREDENTIALS_FILE', `gave up after ${ms} ms waiting for the lock file ${lock}; if no other bearer-guard is running, remove ${lock} and try again`);
   return withFileLock(file, async () => {
-    const next = change(readContexts(file, warn));
+    const before = readContexts(file, warn);
+    const next = change(before);
     const text = serializeContexts(next);
+    if (text === serializeContexts(before)) return next; // nothing changed: no write, no new file
     parseContexts(text, file); // never write what could not be read back
     try {
       await writeFileAtomic(file, text);

@@ -23,7 +23,7 @@ const TLS = /CERT|SSL|TLS|ERR_TLS|EPROTO|UNABLE_TO|SELF_SIGNED|HOSTNAME|ALTNAME/
 export function networkError(err: unknown, endpoint: string, timeoutMs: number): BearerGuardClientError {
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError') {
-    return new BearerGuardClientError('ERR_TIMEOUT', `no answer from ${endpoint} within ${timeoutMs / 1000} s; check that the endpoint is right and the server is up, or allow longer (--timeout SECONDS, or timeoutMs)`, { endpoint });
+    return new BearerGuardClientError('ERR_TIMEOUT', `no answer from ${endpoint} within ${timeoutMs / 1000} s; check that the endpoint is right and the server is up, or allow a longer timeout (--timeout SECONDS in the CLI)`, { endpoint });
   }
   if (name === 'AbortError') return new BearerGuardClientError('ERR_ABORTED', `the request to ${endpoint} was aborted`, { endpoint });
   // fetch wraps the socket's error: TypeError('fetch failed') with the system error as cause (sometimes nested).
