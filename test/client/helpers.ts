@@ -6,7 +6,8 @@ import path from 'node:path';
 import express from 'express';
 import { bearerGuard, MemoryKeyStore, requireScopes, whoami, type KeyEntry } from '../../src/index.js';
 import type { ContextsData } from '../../src/client/contexts-format.js';
-import { runCli, TempDirs, type CliResult } from '../cli/helpers.js';
+import type { TempDirs} from '../cli/helpers.js';
+import { runCli, type CliResult } from '../cli/helpers.js';
 import { cleanEnv, startServer, type StartedServer } from '../helpers/example-server.js';
 
 /** Every variable the client reads, blanked (empty counts as unset), so the test process's own never leak in. */
