@@ -44,11 +44,14 @@ export function readContexts(file: string, warn: Warn): ContextsData {
 export async function updateContexts(file: string, warn: Warn, change: (data: ContextsData) => ContextsData): Promise<ContextsData> {
   const onTimeout = (lock: string, ms: number): Error =>
     new BearerGuardClientError('ERR_CREDENTIALS_FILE', `gave up after ${ms} ms waiting for the lock file ${lock}; if no other bearer-guard is running, remove ${lock} and try again`);
+  // A first pass without the lock: a change that fails or changes nothing touches nothing (not
+  // even the directory, which taking the lock would create).
+  const first = readContexts(file, warn);
+  const preview = change(first);
+  if (serializeContexts(preview) === serializeContexts(first)) return preview;
   return withFileLock(file, async () => {
-    const before = readContexts(file, warn);
-    const next = change(before);
+    const next = change(readContexts(file, () => undefined));
     const text = serializeContexts(next);
-    if (text === serializeContexts(before)) return next; // nothing changed: no write, no new file
     parseContexts(text, file); // never write what could not be read back
     try {
       await writeFileAtomic(file, text);
