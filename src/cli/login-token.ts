@@ -1,5 +1,6 @@
 // Where `login` gets the token: stdin (--with-token), a file (--token-file), BEARER_GUARD_TOKEN, or a hidden prompt; never an argument.
 import type { Command } from 'commander';
+import { shownUrl } from '../client/endpoint.js';
 import { checkToken, envToken, readTokenFile } from '../client/resolve.js';
 import type { CliContext } from './context.js';
 import { failure, usageError } from './errors.js';
@@ -26,7 +27,7 @@ export interface TokenInput {
 async function prompt(ctx: CliContext, endpoint: string): Promise<string> {
   const { default: password } = await import('@inquirer/password');
   try {
-    return await password({ message: `Token for ${endpoint}:` }, { input: ctx.stdin, output: process.stderr, clearPromptOnDone: true });
+    return await password({ message: `Token for ${shownUrl(endpoint)}:` }, { input: ctx.stdin, output: process.stderr, clearPromptOnDone: true });
   } catch (err) {
     if ((err as { name?: unknown }).name === 'ExitPromptError') throw failure('login: cancelled; nothing was saved');
     throw err;

@@ -1,6 +1,7 @@
 // Reading the server's answers: JSON bodies, the `detail` of refusals, and the error for each status.
 import { mayContainToken } from '../safety/redact.js';
 import { BearerGuardClientError, type TokenRejection } from './errors.js';
+import { shownUrl } from './endpoint.js';
 import { bodyText, type Target } from './http.js';
 
 /** A JSON answer: the status and the parsed body. */
@@ -28,10 +29,11 @@ export function rejectionOf(detail: string | undefined): TokenRejection {
  * @throws BearerGuardClientError (`ERR_NOT_BEARER_GUARD`) for a redirect or a body that is not JSON
  */
 export async function readJson(res: Response, target: Target, path: string): Promise<JsonAnswer> {
-  const where = `${target.endpoint}${path}`;
+  const where = shownUrl(`${target.endpoint}${path}`);
+  const endpoint = shownUrl(target.endpoint);
   if (res.status >= 300 && res.status < 400) {
     await res.body?.cancel().catch(() => undefined);
-    throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${where} answered with a redirect (${res.status}), which is not followed so that the token stays with the endpoint; give the endpoint the redirect leads to`, { endpoint: target.endpoint, status: res.status });
+    throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${where} answered with a redirect (${res.status}), which is not followed so that the token stays with the endpoint; give the endpoint the redirect leads to`, { endpoint, status: res.status });
   }
   const text = await bodyText(res, target);
   const type = res.headers.get('content-type') ?? '';
@@ -40,7 +42,7 @@ export async function readJson(res: Response, target: Target, path: string): Pro
     return { status: res.status, body: JSON.parse(text) as unknown };
   } catch {
     const shownType = /^[\x20-\x7e]{0,80}$/.test(type) && !mayContainToken(type) ? (type === '' ? 'no Content-Type' : `Content-Type ${type}`) : 'an odd Content-Type';
-    throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${where} answered ${res.status} with ${shownType} and a body that is not JSON: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint: target.endpoint, status: res.status });
+    throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${where} answered ${res.status} with ${shownType} and a body that is not JSON: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint, status: res.status });
   }
 }
 
@@ -52,16 +54,18 @@ export function statusError(answer: JsonAnswer, target: Target, path: string): B
   const { status, body } = answer;
   const detail = detailOf(body);
   const said = detail === undefined ? '' : `: ${detail}`;
-  const details = { endpoint: target.endpoint, status, detail };
+  const endpoint = shownUrl(target.endpoint);
+  const where = shownUrl(`${target.endpoint}${path}`);
+  const details = { endpoint, status, detail };
   if (status === 401) {
     const reason = rejectionOf(detail);
     const todo = reason === 'invalid' ? 'check the token, or log in again with a valid one' : 'ask for a new token, then run bearer-guard login again';
-    return new BearerGuardClientError('ERR_TOKEN_REJECTED', `${target.endpoint} refused the token (401${said}); ${todo}`, { ...details, reason });
+    return new BearerGuardClientError('ERR_TOKEN_REJECTED', `${endpoint} refused the token (401${said}); ${todo}`, { ...details, reason });
   }
   if (status === 403) {
     const scope = typeof body === 'object' && body !== null ? (body as { scope?: unknown }).scope : undefined;
     const needs = typeof scope === 'string' && /^[a-z0-9:*._ -]{1,200}$/.test(scope) ? ` it needs the scope ${scope}` : '';
-    return new BearerGuardClientError('ERR_FORBIDDEN', `${target.endpoint}${path} refused the call (403${said}): the token is valid but lacks the rights;${needs || ' ask for a key with the scope the route needs'}`, details);
+    return new BearerGuardClientError('ERR_FORBIDDEN', `${where} refused the call (403${said}): the token is valid but lacks the rights;${needs || ' ask for a key with the scope the route needs'}`, details);
   }
-  return new BearerGuardClientError('ERR_HTTP', `${target.endpoint}${path} answered ${status}${said}`, details);
+  return new BearerGuardClientError('ERR_HTTP', `${where} answered ${status}${said}`, details);
 }

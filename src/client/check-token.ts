@@ -1,6 +1,7 @@
 // Checking a token against a server before it is saved: whoami, else (no whoami) the DEEPaaS models list.
 import { readJson, statusError } from './answers.js';
 import { isIdentity, type SavedIdentity } from './contexts-format.js';
+import { shownUrl } from './endpoint.js';
 import { BearerGuardClientError } from './errors.js';
 import { send, type Target } from './http.js';
 
@@ -20,7 +21,7 @@ export interface TokenCheck {
 }
 
 const notOurs = (target: Target, what: string): BearerGuardClientError =>
-  new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${target.endpoint}${what}: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint: target.endpoint });
+  new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${shownUrl(target.endpoint)}${what}: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint: shownUrl(target.endpoint) });
 
 /**
  * Checks the token: `GET /v2/auth/whoami` (200: the identity); on 404, `GET /v2/models/` (200,

@@ -4,7 +4,8 @@ import { basename } from 'node:path';
 import { readJson, statusError } from './answers.js';
 import { WHOAMI_PATH } from './check-token.js';
 import { isIdentity, type SavedIdentity } from './contexts-format.js';
-import { checkEndpoint } from './endpoint.js';
+import { checkEndpoint, shownUrl } from './endpoint.js';
+import { shownPath } from '../safety/paths.js';
 import { BearerGuardClientError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, send, type Target } from './http.js';
 import { contextsFilePath, type ClientEnv } from './location.js';
@@ -95,7 +96,7 @@ export function createClient(options: ClientOptions = {}): BearerGuardClient {
     fetch: (path: string, init?: RequestInit) => send(target, path, init),
     async whoami(): Promise<Identity> {
       const body = await json(WHOAMI_PATH);
-      if (!isIdentity(body)) throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${target.endpoint}${WHOAMI_PATH} answered JSON that is not an identity`, { endpoint: target.endpoint });
+      if (!isIdentity(body)) throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${shownUrl(target.endpoint)}${WHOAMI_PATH} answered JSON that is not an identity`, { endpoint: shownUrl(target.endpoint) });
       return body;
     },
     async predict(model: string, input: PredictInput): Promise<unknown> {
@@ -118,6 +119,6 @@ async function readUpload(path: string): Promise<Blob> {
     return new Blob([await readFile(path)]);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    throw new BearerGuardClientError('ERR_INVALID_ARGUMENT', `predict: cannot read the file ${path}: ${code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : 'read error'}`);
+    throw new BearerGuardClientError('ERR_INVALID_ARGUMENT', `predict: cannot read the file ${shownPath(path)}: ${code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : 'read error'}`);
   }
 }

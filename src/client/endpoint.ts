@@ -42,3 +42,18 @@ export function urlOf(endpoint: string, path: string): string {
   }
   return `${endpoint}${path}`;
 }
+
+/**
+ * `url` as messages show it: whole, unless a part looks like a token (a token pasted into a path,
+ * say); then only the origin, or nothing when the origin itself looks like one.
+ */
+export function shownUrl(url: string): string {
+  if (!mayContainToken(url)) return url;
+  let origin: string | undefined;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // not a URL: show nothing of it
+  }
+  return origin !== undefined && origin !== 'null' && !mayContainToken(origin) ? `${origin}/(path not shown: it looks like a token)` : '(the endpoint is not shown: it looks like a token)';
+}

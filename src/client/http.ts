@@ -1,6 +1,6 @@
 // Authenticated requests with a timeout, and network failures turned into errors that say what to check.
 import { BearerGuardClientError } from './errors.js';
-import { urlOf } from './endpoint.js';
+import { shownUrl, urlOf } from './endpoint.js';
 
 /** The default timeout of a request, headers and body (ms). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -20,7 +20,8 @@ const codeOf = (err: unknown): string | undefined => {
 const TLS = /CERT|SSL|TLS|ERR_TLS|EPROTO|UNABLE_TO|SELF_SIGNED|HOSTNAME|ALTNAME/;
 
 /** The error of a request that got no answer: refused, DNS, TLS, timeout, aborted or other. */
-export function networkError(err: unknown, endpoint: string, timeoutMs: number): BearerGuardClientError {
+export function networkError(err: unknown, target: string, timeoutMs: number): BearerGuardClientError {
+  const endpoint = shownUrl(target);
   const name = (err as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError') {
     return new BearerGuardClientError('ERR_TIMEOUT', `no answer from ${endpoint} within ${timeoutMs / 1000} s; check that the endpoint is right and the server is up, or allow a longer timeout (--timeout SECONDS in the CLI)`, { endpoint });

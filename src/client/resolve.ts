@@ -1,6 +1,7 @@
 // Which credentials a command or client uses: --context, else BEARER_GUARD_TOKEN(+_FILE)+ENDPOINT, else BEARER_GUARD_CONTEXT, else current.
 import { readFileSync } from 'node:fs';
 import { fsReason, shownPath } from '../safety/paths.js';
+import { mayContainToken } from '../safety/redact.js';
 import { readContexts, type Warn } from './contexts-file.js';
 import { CONTEXT_NAME, CONTEXT_NAME_RULE, shownName, TOKEN_SHAPE, type ContextsData, type SavedIdentity } from './contexts-format.js';
 import { checkEndpoint } from './endpoint.js';
@@ -71,7 +72,7 @@ export function checkContextName(name: string, what: string): string {
 /** The error for a context name the file does not have, listing the names it has. */
 export function unknownContext(data: ContextsData, name: string, what: string, file: string): BearerGuardClientError {
   const known = Object.keys(data.contexts).sort();
-  const list = known.length === 0 ? `there are no saved contexts in ${file}; run bearer-guard login --context ${CONTEXT_NAME.test(name) ? name : 'NAME'}` : `known contexts: ${known.join(', ')}`;
+  const list = known.length === 0 ? `there are no saved contexts in ${file}; run bearer-guard login --context ${CONTEXT_NAME.test(name) && !mayContainToken(name) ? name : 'NAME'}` : `known contexts: ${known.join(', ')}`;
   return new BearerGuardClientError('ERR_UNKNOWN_CONTEXT', `${what}: no context ${shownName(name)}; ${list}`);
 }
 

@@ -82,6 +82,9 @@ describe('single-token setup, one command after another', () => {
     assert.deepEqual(json, { context: 'prod', source: 'current', endpoint: server.url, token: MASKED, identity: IDENTITY });
     const shown = JSON.parse(ok(await home.cli(['context', 'current', '--json', '--show-token'])).stdout) as Record<string, unknown>;
     assert.equal(shown.token, TOKEN);
+    const bare = ok(await home.cli(['context', 'current', '--show-token']));
+    assert.equal(bare.stdout, `${TOKEN}\n`, 'the token alone, for TOKEN=$(...)');
+    assert.ok(!bare.stderr.includes(TOKEN));
   });
 
   test('context use, rename (current follows), delete; unknown names list the known ones', async () => {

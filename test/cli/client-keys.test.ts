@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ClientHome, plainApp, saved, startExample, type Local } from '../client/helpers.js';
+import { createServer } from 'node:http';
+import { ClientHome, plainApp, saved, serve, startExample, type Local } from '../client/helpers.js';
 import { until, type StartedServer } from '../helpers/example-server.js';
 import { makeKey, writeKeysFile } from '../helpers/keys.js';
 import { ROOT, TempDirs, type CliResult } from './helpers.js';
@@ -19,6 +20,12 @@ const keys = {
   unknown: makeKey('service'),
 };
 const tmp = new TempDirs();
+/** A URL on a port that was just free: nothing listens there. */
+const freePortUrl = async (): Promise<string> => {
+  const l = await serve(createServer());
+  l.close();
+  return l.url;
+};
 const ok = (r: CliResult): CliResult => {
   assert.equal(r.code, 0, `bearer-guard ${r.args.join(' ')}: ${r.stderr}`);
   return r;
@@ -75,7 +82,7 @@ describe('keys-file setup', () => {
         alice: saved(server.url, keys.reader.token),
         expired: saved(server.url, keys.expired.token),
         stranger: saved(server.url, keys.unknown.token),
-        down: saved('http://127.0.0.1:9', keys.reader.token),
+        down: saved(await freePortUrl(), keys.reader.token),
       },
     });
     const states = async (): Promise<Record<string, string>> => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { urlOf } from '../../client/endpoint.js';
+import { shownUrl, urlOf } from '../../client/endpoint.js';
 import { send, bodyText, type Target } from '../../client/http.js';
 import { fsReason, shownPath } from '../../safety/paths.js';
 import { mayContainToken } from '../../safety/redact.js';
@@ -37,7 +37,7 @@ async function sendAndPrint(ctx: CliContext, target: Target, method: string, pat
   const location = res.headers.get('location');
   const where = location !== null && !mayContainToken(location) && location.length < 300 ? ` (Location: ${location}; redirects are not followed)` : '';
   ctx.err(`HTTP ${res.status} ${res.statusText}${where}\n`);
-  if (res.status >= 400) throw failure(`${method} ${target.endpoint}${path} answered ${res.status}`);
+  if (res.status >= 400) throw failure(`${method} ${shownUrl(`${target.endpoint}${path}`)} answered ${res.status}`);
 }
 
 function targetOf(cmd: Command, ctx: CliContext, opts: RequestOptions): Target {

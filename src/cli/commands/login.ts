@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { checkToken as checkWithServer } from '../../client/check-token.js';
 import { updateContexts } from '../../client/contexts-file.js';
-import { checkEndpoint, DEFAULT_ENDPOINT } from '../../client/endpoint.js';
+import { checkEndpoint, DEFAULT_ENDPOINT, shownUrl } from '../../client/endpoint.js';
 import { BearerGuardClientError } from '../../client/errors.js';
 import { checkContextName } from '../../client/resolve.js';
 import { toIsoUtc } from '../../keys/duration.js';
@@ -68,13 +68,13 @@ export function addLogin(program: Command, ctx: CliContext): void {
       }));
       const masked = maskToken(token);
       if (opts.json === true) {
-        const out = { context: name, endpoint, token: masked, identity: check.identity, checked_with: check.via, current: saved.current, file };
+        const out = { context: name, endpoint: shownUrl(endpoint), token: masked, identity: check.identity, checked_with: check.via, current: saved.current, file };
         ctx.out(`${JSON.stringify(out)}\n`);
       }
       const accepted = check.via === 'whoami'
         ? describeIdentity(check.identity)
         : `the server has no /v2/auth/whoami; GET /v2/models/ accepted the token${check.limited ? ' (403: valid, but without the scope to list models)' : ''}`;
-      ctx.err(`token from ${from} accepted by ${endpoint}: ${accepted}\n`);
+      ctx.err(`token from ${from} accepted by ${shownUrl(endpoint)}: ${accepted}\n`);
       ctx.err(`saved context "${name}" (token ${masked}) in ${file}\n`);
       ctx.err(saved.current === name
         ? `current context: "${name}"\n`

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { checkToken } from '../../client/check-token.js';
 import { readContexts } from '../../client/contexts-file.js';
 import type { SavedIdentity } from '../../client/contexts-format.js';
+import { shownUrl } from '../../client/endpoint.js';
 import { BearerGuardClientError } from '../../client/errors.js';
 import { envToken } from '../../client/resolve.js';
 import { credentialsFor, describeIdentity, fileOf, maskToken, table, timeoutMsOf, timeoutOption } from '../client-session.js';
@@ -63,10 +64,10 @@ export function addStatus(program: Command, ctx: CliContext): void {
       else if (envToken(ctx.env) === undefined && targets.length === 0) ctx.err(`no saved contexts in ${file}; run bearer-guard login\n`);
       const rows: Row[] = await Promise.all(targets.map(async (t) => ({ ...t, ...(await probe(t.endpoint, t.token, timeoutMs)) })));
       if (opts.json === true) {
-        ctx.out(`${JSON.stringify(rows.map((r) => ({ context: r.name, endpoint: r.endpoint, token: maskToken(r.token), in_use: r.inUse, state: r.state, identity: r.identity, problem: r.problem })))}\n`);
+        ctx.out(`${JSON.stringify(rows.map((r) => ({ context: r.name, endpoint: shownUrl(r.endpoint), token: maskToken(r.token), in_use: r.inUse, state: r.state, identity: r.identity, problem: r.problem })))}\n`);
       } else if (rows.length > 0) {
         const lines = [['', 'CONTEXT', 'ENDPOINT', 'TOKEN', 'STATE', 'DETAIL']];
-        for (const r of rows) lines.push([r.inUse ? '*' : '', r.name ?? '(env)', r.endpoint, maskToken(r.token), r.state, r.state === 'valid' ? describeIdentity(r.identity) : r.problem ?? '']);
+        for (const r of rows) lines.push([r.inUse ? '*' : '', r.name ?? '(env)', shownUrl(r.endpoint), maskToken(r.token), r.state, r.state === 'valid' ? describeIdentity(r.identity) : r.problem ?? '']);
         ctx.out(table(lines));
       }
       const used = rows.find((r) => r.inUse);
