@@ -25,8 +25,8 @@ export function rejectionOf(detail: string | undefined): TokenRejection {
 }
 
 /**
- * The JSON answer of `res`.
- * @throws BearerGuardClientError (`ERR_NOT_BEARER_GUARD`) for a redirect or a body that is not JSON
+ * The JSON answer of `res`; for an error status whose body is not JSON, the body is null.
+ * @throws BearerGuardClientError (`ERR_NOT_BEARER_GUARD`) for a redirect, or a success that is not JSON
  */
 export async function readJson(res: Response, target: Target, path: string): Promise<JsonAnswer> {
   const where = shownUrl(`${target.endpoint}${path}`);
@@ -41,6 +41,9 @@ export async function readJson(res: Response, target: Target, path: string): Pro
     if (!/^application\/([a-z.+-]+\+)?json\b/i.test(type)) throw new Error('not JSON');
     return { status: res.status, body: JSON.parse(text) as unknown };
   } catch {
+    // An error status speaks for itself (a proxy's HTML 502, a plain server's text 404); only a
+    // success must be JSON to be believed.
+    if (res.status >= 400) return { status: res.status, body: null };
     const shownType = /^[\x20-\x7e]{0,80}$/.test(type) && !mayContainToken(type) ? (type === '' ? 'no Content-Type' : `Content-Type ${type}`) : 'an odd Content-Type';
     throw new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${where} answered ${res.status} with ${shownType} and a body that is not JSON: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint, status: res.status });
   }

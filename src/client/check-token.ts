@@ -24,8 +24,8 @@ const notOurs = (target: Target, what: string): BearerGuardClientError =>
   new BearerGuardClientError('ERR_NOT_BEARER_GUARD', `${shownUrl(target.endpoint)}${what}: that is not a bearer-guard or DEEPaaS server; check the endpoint (host, port and path prefix)`, { endpoint: shownUrl(target.endpoint) });
 
 /**
- * Checks the token: `GET /v2/auth/whoami` (200: the identity); on 404, `GET /v2/models/` (200,
- * or 403 insufficient_scope, means the token works). Nothing is saved here.
+ * Checks the token: `GET /v2/auth/whoami` (200: the identity); on 404 (whatever its body),
+ * `GET /v2/models/` (200, or a 403 `insufficient_scope`, means the token works). Nothing is saved here.
  * @throws BearerGuardClientError: `ERR_TOKEN_REJECTED` (401, with the reason), the network codes,
  *   `ERR_NOT_BEARER_GUARD` for an answer of the wrong shape, `ERR_HTTP` for other statuses
  */
@@ -42,7 +42,8 @@ export async function checkToken(target: Target): Promise<TokenCheck> {
     if (!Array.isArray(list)) throw notOurs(target, `${FALLBACK_PATH} answered 200 without a "models" list`);
     return { identity: null, via: 'models', limited: false };
   }
-  if (models.status === 403) return { identity: null, via: 'models', limited: true };
+  const error = typeof models.body === 'object' && models.body !== null ? (models.body as { error?: unknown }).error : undefined;
+  if (models.status === 403 && error === 'insufficient_scope') return { identity: null, via: 'models', limited: true };
   if (models.status === 404) throw notOurs(target, ` answered 404 to both ${WHOAMI_PATH} and ${FALLBACK_PATH}`);
   throw statusError(models, target, FALLBACK_PATH);
 }

@@ -20,6 +20,8 @@ let hang: string;
 let html: string;
 let jsonNotOurs: string;
 let refused: string;
+let plainText: string;
+let proxy: string;
 const messages: string[] = [];
 
 /** A server that answers every request with `handler`. */
@@ -36,6 +38,13 @@ before(async () => {
   hang = await local(() => undefined);
   html = await local((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login page</html>'));
   jsonNotOurs = await local((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":"world"}'));
+  // A plain server that is not bearer-guard: text 404 for unknown routes, text 401 for a wrong token.
+  plainText = await local((req, res) => {
+    if (req.url !== '/v2/models/') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found');
+    if (req.headers.authorization !== `Bearer ${keys.revoked.token}`) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"models":[]}');
+  });
+  proxy = await local((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>'));
   // A port that was just free: nothing listens there.
   const gone = await serve(createServer());
   gone.close();
@@ -55,6 +64,8 @@ const CASES: Array<{ name: string; endpoint: () => string; token: string; extra?
   { name: '401 expired', endpoint: () => guarded, token: keys.expired.token, message: /refused the token \(401: Bearer token expired\); ask for a new token/ },
   { name: '401 invalid', endpoint: () => guarded, token: keys.unknown.token, message: /refused the token \(401: Invalid bearer token\); check the token/ },
   { name: 'a non-JSON answer', endpoint: () => html, token: keys.unknown.token, message: /\/v2\/auth\/whoami answered 200 with Content-Type text\/html and a body that is not JSON: that is not a bearer-guard or DEEPaaS server/ },
+  { name: 'a text 401 from a server that is not bearer-guard', endpoint: () => plainText, token: keys.unknown.token, message: /login: http:\/\/127\.0\.0\.1:\d+ refused the token \(401\); check the token/ },
+  { name: 'a proxy error page', endpoint: () => proxy, token: keys.unknown.token, message: /login: http:\/\/127\.0\.0\.1:\d+\/v2\/auth\/whoami answered 502; nothing/ },
   { name: 'JSON that is not an identity', endpoint: () => jsonNotOurs, token: keys.unknown.token, message: /whoami answered 200 with JSON that is not an identity: that is not a bearer-guard or DEEPaaS server/ },
 ];
 
@@ -77,6 +88,13 @@ for (const c of CASES) {
 test('the messages differ from each other (ports aside)', () => {
   assert.equal(messages.length, CASES.length);
   assert.equal(new Set(messages.map((m) => m.replace(/:\d+/g, ':PORT'))).size, CASES.length);
+});
+
+test('a server whose 404 is plain text still gets the fallback', async () => {
+  const home = new ClientHome(tmp);
+  const r = await home.login(plainText, keys.revoked.token);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /the server has no \/v2\/auth\/whoami; GET \/v2\/models\/ accepted the token\n/);
 });
 
 test('token sources: --token and a positional token are usage errors that say why; two sources or none too', async () => {
