@@ -1,4 +1,4 @@
-// The command tree of `bearer-guard`: groups keys, token and config, and how usage errors print.
+// The command tree of `bearer-guard`: groups keys, token and config, the client commands, and how usage errors print.
 import { Command } from 'commander';
 import { addClientCommands } from './commands/client-commands.js';
 import { addConfigCheck } from './commands/config-check.js';
