@@ -2,6 +2,8 @@
 
 /** The one line: `app.use(bearerGuard())`, with `reload()` and `close()`. */
 export { bearerGuard, type BearerGuardMiddleware } from './middleware/bearer-guard.js';
+/** A route answering the caller's identity, for `bearer-guard login` and the client: `app.get('/v2/auth/whoami', whoami())`. */
+export { whoami, type WhoamiHandler, type WhoamiBody } from './request/whoami.js';
 /** Per-route scopes after the guard: `requireScopes('models:predict')`. */
 export { requireScopes, type RequireScopesMiddleware } from './request/authorize.js';
 /** Per-route key families after the guard: `requireFamily('user')` (a route only people may call). */

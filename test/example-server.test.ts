@@ -313,7 +313,7 @@ describe('model server, token from --auth-bearer-token', { timeout: 60_000 }, ()
         assert.ok(unauthorized.content['application/json'].schema, where);
       }
     }
-    assert.equal(protectedOps, 8, 'the seven model operations and POST /v2/agents');
+    assert.equal(protectedOps, 9, 'the seven model operations, POST /v2/agents and GET /v2/auth/whoami');
     for (const path of publicPaths) assert.ok(doc.paths[path]?.get, path);
     assert.ok(doc.paths['/v2/models/{name}/predict'].post.requestBody.content['multipart/form-data']);
   });

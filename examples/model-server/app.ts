@@ -1,7 +1,7 @@
 // Builds the Express app: the bearer guard first, then the DEEPaaS v2 routes (each with its scope), then JSON 405, 404 and error handlers.
 import express from 'express';
 import type { Express } from 'express';
-import { bearerGuard, loadAuthConfig } from 'bearer-guard';
+import { bearerGuard, loadAuthConfig, whoami } from 'bearer-guard';
 import { ENROLLMENT_PATH } from './openapi-enrollment.js';
 import type { AuditSink, BearerGuardMiddleware } from 'bearer-guard';
 import { jsonErrors, notFound } from './errors.js';
@@ -57,6 +57,8 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
 
   const forest = options.forest ?? createDefaultForest();
   addPublicRoutes(app);
+  // Who is calling (no scope of its own): what `bearer-guard login` checks a token against.
+  app.get('/v2/auth/whoami', whoami());
   addModelRoutes(app, forest);
   addTrainingRoutes(app, options.jobs ?? new TrainingJobs());
   app.use(methodNotAllowed(app));

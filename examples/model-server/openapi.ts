@@ -74,6 +74,22 @@ const approvalHeader = {
     'and a refused one gets 403 `{"detail":"Approval credential rejected","error":"approval_invalid","reason":"..."}`.',
   schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' },
 };
+
+/** What whoami answers: the caller's key, never its token or digest. */
+const identity = {
+  type: 'object',
+  required: ['id', 'name', 'family', 'scopes', 'expires_at'],
+  properties: {
+    id: { type: 'string', examples: ['key_qkzvbwhtmrxa', 'token'] },
+    name: { type: 'string' },
+    family: { type: 'string', enum: ['user', 'service', 'agent'] },
+    scopes: { type: 'array', items: { type: 'string' } },
+    expires_at: { type: ['string', 'null'], format: 'date-time' },
+    agent_id: { type: 'string' },
+    environment: { type: 'string' },
+  },
+};
+
 const notFound = errorResponse('Unknown model or training');
 const badInput = errorResponse('Invalid input');
 
@@ -96,6 +112,15 @@ export function openApiDocument(serverUrl: string): object {
       '/v2/': { get: open('getVersion', 'Version 2 of the API', ref('Version')) },
       '/openapi.json': { get: open('getOpenApi', 'This document', { type: 'object' }) },
       '/v2/models/': { get: guarded('listModels', 'List the models', SCOPES.read, { 200: ok(ref('Models')) }) },
+      '/v2/auth/whoami': {
+        get: {
+          operationId: 'whoami',
+          summary: 'Who is calling: the identity of the bearer token (never the token)',
+          description: 'Requires a bearer token; no scope of its own. `bearer-guard login` checks a token here before saving it.',
+          security: [{ HTTPBearer: [] }],
+          responses: { 200: ok(identity), 401: unauthorized },
+        },
+      },
       '/v2/models/{name}': {
         get: guarded('getModel', 'Model metadata', SCOPES.read, { 200: ok(ref('ModelMeta')), 404: notFound }, { parameters: [nameParam] }),
       },

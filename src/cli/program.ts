@@ -1,8 +1,9 @@
-// The command tree of `bearer-guard`: groups keys, token and config, and how usage errors print.
+// The command tree of `bearer-guard`: groups keys, token and config, the client commands, and how usage errors print.
 import { Command } from 'commander';
 import { addApprovalKeygen } from './commands/approval-keygen.js';
 import { addApprovalSign } from './commands/approval-sign.js';
 import { addApprovalVerify } from './commands/approval-verify.js';
+import { addClientCommands } from './commands/client-commands.js';
 import { addConfigCheck } from './commands/config-check.js';
 import { addKeysCreate } from './commands/keys-create.js';
 import { addKeysList } from './commands/keys-list.js';
@@ -33,7 +34,7 @@ function shortErrors(cmd: Command): void {
  */
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('bearer-guard')
-    .description('Manage the keys and tokens of bearer-guard, and check its configuration.')
+    .description('Manage the keys and tokens of bearer-guard, check its configuration, and log in to and call protected servers.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .enablePositionalOptions()
@@ -58,6 +59,8 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   addApprovalKeygen(approval, ctx);
   addApprovalSign(approval, ctx);
   addApprovalVerify(approval, ctx);
+  // login, logout, status, context ..., call, predict: the client side (docs/client.md).
+  addClientCommands(program, ctx);
 
   shortErrors(program);
   return program;

@@ -1,5 +1,6 @@
 // Runs the CLI once: parses the arguments, runs the command, and turns every outcome into an exit code.
 import { CommanderError } from 'commander';
+import { BearerGuardClientError } from '../client/errors.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE, failureText, isCodedError, redactWords, usageText } from './errors.js';
 import { buildProgram } from './program.js';
@@ -26,7 +27,7 @@ export async function run(args: readonly string[], ctx: CliContext, version: str
       ctx.err(err.command === undefined ? failureText(err.message) : usageText(err.command, err.message));
       return err.exitCode;
     }
-    if (isCodedError(err)) {
+    if (isCodedError(err) || err instanceof BearerGuardClientError) {
       // bearer-guard's own errors name the file or source and the problem, never a token.
       ctx.err(failureText(err.message));
       return EXIT_FAILED;

@@ -124,8 +124,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The offset of the first JSON syntax error (the length when the text ends early), if found. */
-function syntaxErrorAt(text: string): number | undefined {
+/** The offset of the first JSON syntax error (the length when the text ends early), if found. @internal */
+export function syntaxErrorAt(text: string): number | undefined {
   let i = 0;
   const token = (re: RegExp): boolean => {
     re.lastIndex = i;

@@ -14,6 +14,8 @@ export interface FileLockOptions {
   staleMs?: number;
   /** Give up after this long (ms). Default 15000. */
   timeoutMs?: number;
+  /** The error to throw on giving up; default: a BearerGuardConfigError about the keys file. */
+  onTimeout?: (lock: string, timeoutMs: number) => Error;
 }
 
 const codeOf = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
@@ -61,16 +63,18 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * @param path - the file being protected (the lock sits beside it)
  * @param fn - the work to do under the lock
  * @returns what `fn` returns
- * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_KEYS_FILE`) after `timeoutMs` without the lock
+ * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_KEYS_FILE`), or what `onTimeout` makes, after
+ *   `timeoutMs` without the lock
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  const { staleMs = 10_000, timeoutMs = 15_000 } = options;
+  const { staleMs = 10_000, timeoutMs = 15_000, onTimeout } = options;
   const lock = `${path}.lock`;
   const owner = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   await mkdir(dirname(lock), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + timeoutMs;
   while (!(await tryLock(lock, owner, staleMs))) {
     if (Date.now() >= deadline) {
+      if (onTimeout !== undefined) throw onTimeout(lock, timeoutMs);
       throw new BearerGuardConfigError(
         'ERR_BEARER_GUARD_KEYS_FILE',
         `gave up after ${timeoutMs} ms waiting for the lock file ${lock}; if no other process is changing the keys file, remove ${lock} and try again`,

@@ -38,6 +38,7 @@ const PUBLIC_NAMES = [
   'selfTest',
   'sendContinue',
   'specHash',
+  'whoami',
 ];
 // 32 characters of the b64token alphabet: long enough not to draw the weak-token warning.
 const TOKEN = randomBytes(24).toString('base64url');
