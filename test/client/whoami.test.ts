@@ -21,7 +21,8 @@ for (const { label, express } of MAJORS) {
       const logger = captureLogger();
       const apps = {
         token: express().use(bearerGuard({ token: TOKEN, logger })),
-        keys: express().use(bearerGuard({ keyStore: new MemoryKeyStore([keys.plain.entry, keys.agent.entry]), logger })),
+        // The agent key is bound to staging, so this server runs there (elsewhere it is refused).
+        keys: express().use(bearerGuard({ keyStore: new MemoryKeyStore([keys.plain.entry, keys.agent.entry]), environment: 'staging', logger })),
         off: express().use(bearerGuard({ env: {}, argv: [], logger })),
         unguarded: express(),
         passport: express(),
