@@ -5,7 +5,8 @@ import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { issuerOf } from '../keys/principal.js';
 import { grantersOf, isScope } from '../keys/scopes.js';
 import { isAuthOff } from './context.js';
-import { prepareInsufficientScope, sendFailure, sendInternalError, type PreparedFailure } from './respond.js';
+import { prepareInsufficientScope, sendFailure, type PreparedFailure } from './respond.js';
+import { refuseWithoutGuard } from './without-guard.js';
 import type { AuthedRequest } from './settle.js';
 
 /** The middleware `requireScopes()` returns. */
@@ -35,22 +36,14 @@ export function requireScopes(...scopes: string[]): RequireScopesMiddleware {
   const granters = scopes.map(grantersOf);
   const scope = scopes.join(' ');
   const refusals = new Map<string, PreparedFailure>();
-  let warned = false;
+  const unguarded = refuseWithoutGuard('requireScopes()', '; mount the guard before the routes');
 
   return function requireScopesMiddleware(req, res, next) {
     const auth = (req as AuthedRequest).auth;
     const ctx = issuerOf(auth);
     if (auth === undefined || ctx === undefined) {
       if (isAuthOff(req)) return next();
-      if (!warned) {
-        warned = true;
-        try {
-          console.warn('bearer-guard: requireScopes() ran without bearerGuard() (or createBearerStrategy()) before it; mount the guard before the routes. Requests are refused with 500.');
-        } catch {
-          // A failing console must not change the refusal.
-        }
-      }
-      sendInternalError(req, res);
+      unguarded(req, res);
       return;
     }
     const held = auth.scopes;

@@ -6,7 +6,8 @@ import { issuerOf } from '../keys/principal.js';
 import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
 import type { RequireScopesMiddleware } from './authorize.js';
 import { isAuthOff } from './context.js';
-import { prepare, sendFailure, sendInternalError, type PreparedFailure } from './respond.js';
+import { prepare, sendFailure, type PreparedFailure } from './respond.js';
+import { refuseWithoutGuard } from './without-guard.js';
 import type { AuthedRequest } from './settle.js';
 
 /**
@@ -34,22 +35,14 @@ export function requireFamily(...families: KeyFamily[]): RequireScopesMiddleware
   const allowed = new Set<string>(families);
   const error = new FamilyNotAllowedError([...allowed]);
   const refusals = new Map<string, PreparedFailure>();
-  let warned = false;
+  const unguarded = refuseWithoutGuard('requireFamily()', '; mount the guard before the routes');
 
   return function requireFamilyMiddleware(req, res, next) {
     const auth = (req as AuthedRequest).auth;
     const ctx = issuerOf(auth);
     if (auth === undefined || ctx === undefined) {
       if (isAuthOff(req)) return next();
-      if (!warned) {
-        warned = true;
-        try {
-          console.warn('bearer-guard: requireFamily() ran without bearerGuard() (or createBearerStrategy()) before it; mount the guard before the routes. Requests are refused with 500.');
-        } catch {
-          // A failing console must not change the refusal.
-        }
-      }
-      sendInternalError(req, res);
+      unguarded(req, res);
       return;
     }
     if (allowed.has(auth.family)) return next();

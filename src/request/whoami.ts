@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { issuerOf, type BearerAuth } from '../keys/principal.js';
 import { isAuthOff } from './context.js';
-import { sendInternalError } from './respond.js';
+import { refuseWithoutGuard } from './without-guard.js';
 import type { AuthedRequest } from './settle.js';
 
 /** The body `whoami()` answers: `req.auth` in the keys file's snake_case. */
@@ -60,7 +60,7 @@ function bodyOf(auth: BearerAuth): WhoamiBody {
  * ```
  */
 export function whoami(): WhoamiHandler {
-  let warned = false;
+  const unguarded = refuseWithoutGuard('whoami()', ', or on a public path; mount it behind the guard');
   return function whoamiHandler(req, res) {
     const auth = (req as AuthedRequest).auth;
     if (auth !== undefined && issuerOf(auth) !== undefined) {
@@ -71,14 +71,6 @@ export function whoami(): WhoamiHandler {
       send(res, 404, AUTH_OFF);
       return;
     }
-    if (!warned) {
-      warned = true;
-      try {
-        console.warn('bearer-guard: whoami() ran without bearerGuard() (or createBearerStrategy()) before it, or on a public path; mount it behind the guard. Requests are refused with 500.');
-      } catch {
-        // A failing console must not change the refusal.
-      }
-    }
-    sendInternalError(req, res);
+    unguarded(req, res);
   };
 }
