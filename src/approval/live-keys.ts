@@ -14,6 +14,8 @@ export type ApprovalKeysSource = string | { readonly keys: readonly object[] };
 export interface LiveApprovalKeys {
   /** The set in force. */
   current(): TrustedKeys;
+  /** Re-reads the file now (what `guard.reload()` does); a file that fails validation is logged and the set stays. */
+  refresh(): void;
   /** Stops watching the file. */
   close(): void;
 }
@@ -53,7 +55,7 @@ export function readTrustedKeysFile(path: string): { keys: TrustedKeys; digest: 
 export function loadApprovalKeys(source: ApprovalKeysSource, logger: BearerGuardLogger, where: string, watch = { debounceMs: 100, pollMs: 1000 }): LiveApprovalKeys {
   if (typeof source !== 'string') {
     const fixed = parseTrustedKeys(source, where);
-    return { current: () => fixed, close: () => undefined };
+    return { current: () => fixed, refresh: () => undefined, close: () => undefined };
   }
   const label = approvalKeysFileLabel(source);
   let { keys, digest } = readTrustedKeysFile(source);
@@ -85,7 +87,7 @@ export function loadApprovalKeys(source: ApprovalKeysSource, logger: BearerGuard
     }
   };
   const stop = watchFile(source, { ...watch, description: label, onError: say }, check);
-  return { current: () => keys, close: stop };
+  return { current: () => keys, refresh: check, close: stop };
 }
 
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;

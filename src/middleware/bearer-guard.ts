@@ -19,8 +19,10 @@ import { releaseContinue } from './expect-continue.js';
 export interface BearerGuardMiddleware {
   (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
   /**
-   * Re-reads the keys file (or key store) now and swaps the keyring in whole. A file that fails
-   * validation keeps the previous keyring in force, and the promise rejects with the problem.
+   * Re-reads the keys file (or key store) and the token file now, and swaps the keyring in whole.
+   * A file that fails validation keeps the previous keyring in force, and the promise rejects with
+   * the problem. The approval keys file is re-read too; its failure is logged, and the previous
+   * approval keys stay in force.
    * @returns what changed, by key id
    */
   reload(): Promise<KeyringChange>;

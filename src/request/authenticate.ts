@@ -167,7 +167,11 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     enrollmentPath,
     authenticate,
     enroll: store?.enroll?.bind(store),
-    reload: live.reload,
+    reload: () => {
+      // The approval keys are re-read too; their failure is logged and keeps the last good set.
+      approvals?.keys.refresh();
+      return live.reload();
+    },
     close: () => {
       live.close();
       approvals?.keys.close();

@@ -236,6 +236,24 @@ describe('approval keys from the configuration', () => {
   });
 });
 
+describe('key rotation: guard.reload() re-reads the approval keys at once', () => {
+  test('a kid added to the file is trusted as soon as reload() resolves, before the watcher would see it', async () => {
+    const file = path.join(tmp.subdir(), 'reloaded.jwks');
+    writeFileSync(file, jwks(A));
+    const s = await startApprovalServer({ guard: { keysFile, approvalKeys: file, argv: [], env: {} } });
+    try {
+      assert.equal((await post(`${s.url}/train`, SPEC, { token: trainer.token, approval: approval({}, B) })).status, 403);
+      // The watcher re-reads only after a 100 ms debounce; the request right after reload() comes
+      // sooner, so only reload() can explain a 201 here.
+      writeFileSync(file, jwks(A, B));
+      await s.guard.reload();
+      assert.equal((await post(`${s.url}/train`, SPEC, { token: trainer.token, approval: approval({}, B) })).status, 201);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('key rotation: two kids, then one removed by a reload of the real file', () => {
   test('both work; after the file drops approver-a, only approver-b does; a broken file keeps the last good set', async () => {
     const file = path.join(tmp.subdir(), 'rotating.jwks');
