@@ -9,7 +9,7 @@ import type { LoadAuthConfigOptions } from './options.js';
 import { resolveLoadOptions, type ResolvedLoadOptions } from './resolve.js';
 import { layerOf, mergeLayers, type Layer } from './schema.js';
 import { setting, type SettingKey } from './settings.js';
-import { readTokenFile } from './token-file.js';
+import { pickToken } from './pick-token.js';
 import { findStrayEnv, judgeStrayEnv } from './unknown-names.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { readTrustedKeysFile } from '../approval/live-keys.js';
@@ -76,13 +76,6 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   const warnings: BearerGuardWarning[] = [];
   const sources: Record<string, string> = {};
 
-  if (args.values.token !== undefined && args.files.token !== undefined) {
-    throw conflict('--auth-bearer-token and --auth-bearer-token-file were both given; give one');
-  }
-  if (env.values.token !== undefined && env.files.token !== undefined) {
-    throw conflict(`env ${env.names.token} and ${env.fileNames.token} are both set; set one`);
-  }
-
   const [configFile, configSource] =
     typeof args.values.configFile === 'string' ? [args.values.configFile, '--config-file']
     : typeof env.values.configFile === 'string' ? [env.values.configFile, `env ${env.names.configFile}`]
@@ -92,29 +85,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   if (configFile !== undefined) sources.auth_config_file = configSource!;
   warnings.push(...judgeEmpty(emptySources(args, env, configFile, ini?.empty ?? []), suppliers(o, args, env, configFile, ini?.values)));
 
-  // The single token: the highest level that gives it (as a value, a file, or a digest) wins.
-  // Token files are read only when they win, so a stale lower-precedence path is harmless.
-  const levels = [
-    { token: args.values.token, file: args.files.token, digest: args.values.tokenSha256, name: (k: SettingKey, file = false) => `${setting(k).flag}${file ? '-file' : ''}`,
-      both: (plain: string) => `${plain} and ${setting('tokenSha256').flag} were both given; give one` },
-    { token: env.values.token, file: env.files.token, digest: env.values.tokenSha256, name: (k: SettingKey, file = false) => `env ${file ? env.fileNames[k] : env.names[k]}`,
-      both: (plain: string) => `${plain} and ${env.names.tokenSha256} are both set; set one` },
-    { token: ini?.values.token, file: undefined, digest: ini?.values.tokenSha256, name: () => `config file ${configFile}`,
-      both: () => `config file ${configFile} sets both ${setting('token').ini} and ${setting('tokenSha256').ini}; keep one` },
-  ];
-  let token: { value: string; source: string; file?: string } | undefined;
-  let digest: { value: string; source: string } | undefined;
-  for (const level of levels) {
-    if ((level.token !== undefined || level.file !== undefined) && level.digest !== undefined) {
-      throw conflict(level.both(level.name('token', level.token === undefined)));
-    }
-    if (typeof level.token === 'string') token = { value: level.token, source: level.name('token') };
-    else if (level.file !== undefined) {
-      const source = level.name('token', true);
-      token = { value: readTokenFile(level.file, source), source: `${source} (${level.file})`, file: level.file };
-    } else if (typeof level.digest === 'string') digest = { value: level.digest, source: level.name('tokenSha256') };
-    if (token || digest) break;
-  }
+  const { token, digest } = pickToken(args, env, ini, configFile);
 
   const layers: Layer[] = [];
   if (o.keysFile !== undefined) layers.push({ auth_keys_file: o.keysFile });
@@ -181,10 +152,6 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     sources: Object.freeze(sources),
     warnings: Object.freeze(warnings),
   });
-}
-
-function conflict(message: string): BearerGuardConfigError {
-  return new BearerGuardConfigError('ERR_BEARER_GUARD_CONFLICTING_SOURCES', message);
 }
 
 /** Reads and validates a keys file; returns its warnings. @internal */
