@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { mayContainToken } from '../safety/redact.js';
 import type { BearerAuth } from '../keys/principal.js';
+import type { ApprovalReason } from '../approval/verify.js';
 
 /** Why a request was allowed or denied. */
 export type AuditReason =
@@ -21,16 +22,9 @@ export type AuditReason =
   | 'body_too_large'
   | 'method_not_allowed'
   | 'internal_error'
-  // Approval decisions (type "approval"); "expired" and "internal_error" are shared.
+  // Approval decisions (type "approval"): the verifier's reasons; "expired" is shared.
   | 'approval_required'
-  | 'malformed'
-  | 'unknown_kid'
-  | 'bad_signature'
-  | 'unsupported_version'
-  | 'spec_mismatch'
-  | 'environment_mismatch'
-  | 'missing_capability'
-  | 'replayed';
+  | ApprovalReason;
 
 /** One decision. Field names are snake_case, as log pipelines expect. */
 export interface AuditEvent {

@@ -2,12 +2,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { auditEvent, emit } from '../audit/event.js';
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
-import { issuerOf } from '../keys/principal.js';
 import { grantersOf, isScope } from '../keys/scopes.js';
-import { isAuthOff } from './context.js';
 import { prepareInsufficientScope, sendFailure, type PreparedFailure } from './respond.js';
-import { refuseWithoutGuard } from './without-guard.js';
-import type { AuthedRequest } from './settle.js';
+import { callerAfterGuard } from './without-guard.js';
 
 /** The middleware `requireScopes()` returns. */
 export type RequireScopesMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
@@ -36,16 +33,12 @@ export function requireScopes(...scopes: string[]): RequireScopesMiddleware {
   const granters = scopes.map(grantersOf);
   const scope = scopes.join(' ');
   const refusals = new Map<string, PreparedFailure>();
-  const unguarded = refuseWithoutGuard('requireScopes()', '; mount the guard before the routes');
+  const callerOf = callerAfterGuard('requireScopes()');
 
   return function requireScopesMiddleware(req, res, next) {
-    const auth = (req as AuthedRequest).auth;
-    const ctx = issuerOf(auth);
-    if (auth === undefined || ctx === undefined) {
-      if (isAuthOff(req)) return next();
-      unguarded(req, res);
-      return;
-    }
+    const caller = callerOf(req, res, next);
+    if (caller === undefined) return;
+    const { auth, issuer: ctx } = caller;
     const held = auth.scopes;
     for (const options of granters) {
       if (!options.some((g) => held.includes(g))) {

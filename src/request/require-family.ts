@@ -2,13 +2,10 @@
 import { auditEvent, emit } from '../audit/event.js';
 import { FamilyNotAllowedError } from '../errors/refusals.js';
 import { optionRangeError, optionTypeError } from '../errors/startup.js';
-import { issuerOf } from '../keys/principal.js';
 import { KEY_FAMILIES, type KeyFamily } from '../keys/types.js';
 import type { RequireScopesMiddleware } from './authorize.js';
-import { isAuthOff } from './context.js';
 import { prepare, sendFailure, type PreparedFailure } from './respond.js';
-import { refuseWithoutGuard } from './without-guard.js';
-import type { AuthedRequest } from './settle.js';
+import { callerAfterGuard } from './without-guard.js';
 
 /**
  * Route middleware placed after the guard, like `requireScopes`: lets the request on only when
@@ -35,16 +32,12 @@ export function requireFamily(...families: KeyFamily[]): RequireScopesMiddleware
   const allowed = new Set<string>(families);
   const error = new FamilyNotAllowedError([...allowed]);
   const refusals = new Map<string, PreparedFailure>();
-  const unguarded = refuseWithoutGuard('requireFamily()', '; mount the guard before the routes');
+  const callerOf = callerAfterGuard('requireFamily()');
 
   return function requireFamilyMiddleware(req, res, next) {
-    const auth = (req as AuthedRequest).auth;
-    const ctx = issuerOf(auth);
-    if (auth === undefined || ctx === undefined) {
-      if (isAuthOff(req)) return next();
-      unguarded(req, res);
-      return;
-    }
+    const caller = callerOf(req, res, next);
+    if (caller === undefined) return;
+    const { auth, issuer: ctx } = caller;
     if (allowed.has(auth.family)) return next();
     let refusal = refusals.get(ctx.realm);
     if (refusal === undefined) refusals.set(ctx.realm, (refusal = prepare(error, 'wrong_family', ctx.realm)));

@@ -83,7 +83,7 @@ export function addApprovalSign(group: Command, ctx: CliContext): void {
       if (!(lifetimeS >= 1 && lifetimeS <= MAX_EXPIRES_S)) throw usageError(cmd, '--expires must be from 1s to 30d');
       const key = await readPrivateKey(opts.privateKey);
       const mode = modeOpenToOthers(opts.privateKey);
-      if (mode !== undefined) ctx.err(`warning: private key ${shownPath(opts.privateKey)} can be read by group or others (mode ${mode}); run: chmod 600 ${opts.privateKey}\n`);
+      if (mode !== undefined) ctx.err(`warning: private key ${shownPath(opts.privateKey)} can be read by group or others (mode ${mode}); run: chmod 600 ${shownPath(opts.privateKey)}\n`);
       const spec_hash = await specHashOf(ctx, opts.spec, opts.rawSpec === true);
       const issued_at = Math.floor(ctx.now() / 1000);
       const payload: Record<string, unknown> = {
