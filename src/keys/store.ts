@@ -39,6 +39,22 @@ export interface KeyStore {
    * {@link enrollInEntries} inside your store's transaction.
    */
   enroll?(request: EnrollRequest): Promise<EnrollResult>;
+  /**
+   * Whether the entries last listed may still be served. A store shared over the network (Redis)
+   * answers false once it has not confirmed them for longer than its staleness limit; the guard
+   * then refuses every request with 503 (audit reason `store_unavailable`) until it answers true
+   * again. Called on every request, so it must be cheap and synchronous. Optional: without it,
+   * the store is always available.
+   */
+  available?(): boolean;
+  /**
+   * Records that key `id` was used at `atMs` (epoch ms), for `last_used_at`. Called on every
+   * accepted request, so it must be cheap and never throw; the store batches its writes.
+   * Optional.
+   */
+  touch?(id: string, atMs: number): void;
+  /** Releases connections and timers. Called by the guard's `close()`. Optional. */
+  close?(): void | Promise<void>;
 }
 
 /** A store held in memory, for tests and for apps that build their keys in code. */
