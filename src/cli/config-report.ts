@@ -12,7 +12,7 @@ export interface SettingReport {
   readonly env: string;
   readonly ini: string | null;
   readonly source: string | null;
-  readonly value?: string | boolean;
+  readonly value?: string | number | boolean;
 }
 
 /** The report `config check --json` prints. */
@@ -24,8 +24,8 @@ export interface ConfigReport {
 }
 
 /** The value of a non-sensitive setting as loaded (paths, booleans and plain text; never a token). */
-function valueOf(config: AuthConfig, key: SettingKey): string | boolean | undefined {
-  const values: Partial<Record<SettingKey, string | boolean | undefined>> = {
+function valueOf(config: AuthConfig, key: SettingKey): string | number | boolean | undefined {
+  const values: Partial<Record<SettingKey, string | number | boolean | undefined>> = {
     keysFile: config.keysFile,
     approvalKeysFile: config.approvalKeysFile,
     configFile: config.configFile,
@@ -33,6 +33,13 @@ function valueOf(config: AuthConfig, key: SettingKey): string | boolean | undefi
     environment: config.environment,
     environmentPosture: config.environmentPosture,
     enrollmentPath: config.enrollmentPath,
+    redisPrefix: config.redisPrefix,
+    redisResyncInterval: config.redisResyncInterval,
+    redisMaxStaleness: config.redisMaxStaleness,
+    throttle: config.throttle,
+    throttleFailures: config.throttleFailures,
+    throttleWindowSeconds: config.throttleWindowSeconds,
+    throttleBlockSeconds: config.throttleBlockSeconds,
   };
   return values[key];
 }

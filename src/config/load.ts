@@ -10,6 +10,7 @@ import { resolveLoadOptions, type ResolvedLoadOptions } from './resolve.js';
 import { layerOf, mergeLayers, type Layer } from './schema.js';
 import { setting, type SettingKey } from './settings.js';
 import { pickToken } from './pick-token.js';
+import { readNumberSettings } from './number-setting.js';
 import { findStrayEnv, judgeStrayEnv } from './unknown-names.js';
 import { FileKeyStore } from '../keys/file-store.js';
 import { readTrustedKeysFile } from '../approval/live-keys.js';
@@ -43,6 +44,22 @@ export interface AuthConfig {
   readonly environmentPosture: EnvironmentPosture | undefined;
   /** The enrollment endpoint's path (`--auth-enrollment-path`), if set. */
   readonly enrollmentPath: string | undefined;
+  /** The Redis URL (`--auth-redis-url`), wrapped because it may hold a password; if set. */
+  readonly redisUrl: Secret | undefined;
+  /** The Redis key prefix (`--auth-redis-prefix`), if set. */
+  readonly redisPrefix: string | undefined;
+  /** Seconds between re-reads of the Redis change counter (`--auth-redis-resync-interval`), if set. */
+  readonly redisResyncInterval: number | undefined;
+  /** Seconds a replica serves its last keys while Redis is unreachable (`--auth-redis-max-staleness`), if set. */
+  readonly redisMaxStaleness: number | undefined;
+  /** Whether some source turned the brute-force throttle on or off (`--auth-throttle`); undefined when none did. */
+  readonly throttle: boolean | undefined;
+  /** Failures within the window that start a block (`--auth-throttle-failures`), if set. */
+  readonly throttleFailures: number | undefined;
+  /** The throttle's counting window in seconds (`--auth-throttle-window-seconds`), if set. */
+  readonly throttleWindowSeconds: number | undefined;
+  /** How long a block lasts in seconds (`--auth-throttle-block-seconds`), if set. */
+  readonly throttleBlockSeconds: number | undefined;
   /** Start-up warnings for an operator (auth off, weak token, readable config file). */
   readonly warnings: readonly BearerGuardWarning[];
 }
@@ -107,6 +124,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   if (digest) layers.push({ auth_bearer_token_sha256: digest.value });
   const merged = mergeLayers(layers);
   const environment = checkEnvironment(merged, sources);
+  const numbers = readNumberSettings(merged, sources);
   // Any source may demand a token; none can waive the demand of another.
   const required = o.required || args.values.required === true || env.values.required === true || ini?.values.required === true || merged.required;
 
@@ -149,6 +167,14 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     required,
     configFile,
     ...environment,
+    redisUrl: merged.redisUrl === '' ? undefined : new Secret(merged.redisUrl),
+    redisPrefix: merged.redisPrefix === '' ? undefined : merged.redisPrefix,
+    redisResyncInterval: numbers.redisResyncInterval,
+    redisMaxStaleness: numbers.redisMaxStaleness,
+    throttle: sources.auth_throttle === undefined ? undefined : merged.throttle,
+    throttleFailures: numbers.throttleFailures,
+    throttleWindowSeconds: numbers.throttleWindowSeconds,
+    throttleBlockSeconds: numbers.throttleBlockSeconds,
     sources: Object.freeze(sources),
     warnings: Object.freeze(warnings),
   });

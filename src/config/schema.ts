@@ -1,12 +1,12 @@
 // The convict schema, derived from the settings table: one private instance per load, fed the layers in order.
 import convict from 'convict';
-import { SETTINGS, type SettingKey } from './settings.js';
+import { SETTINGS, type BooleanSettingKey, type SettingKey } from './settings.js';
 
 /** One layer of settings, keyed by the settings' INI-style names. @internal */
 export type Layer = Partial<Record<string, string | boolean>>;
 
-/** The merged settings: '' for an unset text setting. @internal */
-export type Merged = { [K in SettingKey]: K extends 'required' ? boolean : string };
+/** The merged settings: '' for an unset text (or number) setting. @internal */
+export type Merged = { [K in SettingKey]: K extends BooleanSettingKey ? boolean : string };
 
 const SCHEMA = Object.fromEntries(
   SETTINGS.map((s) => [

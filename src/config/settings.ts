@@ -1,7 +1,20 @@
 // The settings table: one entry per setting, from which its flag, env var and INI key derive.
 
-/** How a setting's raw text is read (`text`: a plain string that is not a secret). @internal */
-export type SettingType = 'secret' | 'path' | 'boolean' | 'text';
+/**
+ * How a setting's raw text is read (`text`: a plain string that is not a secret; `number`: a
+ * decimal number within the setting's `range`). @internal
+ */
+export type SettingType = 'secret' | 'path' | 'boolean' | 'text' | 'number';
+
+/** The values a `number` setting accepts. @internal */
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** Whole numbers only. */
+  readonly integer: boolean;
+  /** The unit messages and docs name, e.g. `seconds`. */
+  readonly unit: string;
+}
 
 /** One setting that argv, env and the INI file can give. @internal */
 export interface Setting {
@@ -27,10 +40,32 @@ export interface Setting {
   readonly group: SettingKey;
   /** One line for `--help`, `config check` and the docs. */
   readonly doc: string;
+  /** For a `number` setting, the values it accepts. */
+  readonly range: NumberRange | undefined;
 }
 
 /** The loaded settings' field names. @internal */
-export type SettingKey = 'token' | 'tokenSha256' | 'keysFile' | 'configFile' | 'required' | 'approvalKeysFile' | 'environment' | 'environmentPosture' | 'enrollmentPath';
+export type SettingKey =
+  | 'token'
+  | 'tokenSha256'
+  | 'keysFile'
+  | 'configFile'
+  | 'required'
+  | 'approvalKeysFile'
+  | 'environment'
+  | 'environmentPosture'
+  | 'enrollmentPath'
+  | 'redisUrl'
+  | 'redisPrefix'
+  | 'redisResyncInterval'
+  | 'redisMaxStaleness'
+  | 'throttle'
+  | 'throttleFailures'
+  | 'throttleWindowSeconds'
+  | 'throttleBlockSeconds';
+
+/** The settings whose values are booleans. @internal */
+export type BooleanSettingKey = 'required' | 'throttle';
 
 interface Entry {
   key: SettingKey;
@@ -41,7 +76,10 @@ interface Entry {
   ini?: false;
   fileTwin?: boolean;
   group?: SettingKey;
+  range?: NumberRange;
 }
+
+const SECONDS = (min: number, max: number): NumberRange => ({ min, max, integer: false, unit: 'seconds' });
 
 // Adding a setting is one entry here, plus where its value is used.
 const ENTRIES: readonly Entry[] = [
@@ -54,6 +92,14 @@ const ENTRIES: readonly Entry[] = [
   { key: 'environment', name: 'auth_environment', type: 'text', doc: 'The environment this server runs in (e.g. prod); keys bound to another environment are refused.' },
   { key: 'environmentPosture', name: 'auth_environment_posture', type: 'text', doc: 'How strict the environment is: dev, staging or prod.' },
   { key: 'enrollmentPath', name: 'auth_enrollment_path', type: 'text', doc: 'The path where agents enroll with an enrollment token (POST), e.g. /v2/agents; needs a keys file.' },
+  { key: 'redisUrl', name: 'auth_redis_url', type: 'secret', doc: 'The Redis holding the keys for every replica, e.g. redis://127.0.0.1:6379/0 (may hold a password); not with a keys file.' },
+  { key: 'redisPrefix', name: 'auth_redis_prefix', type: 'text', doc: 'The prefix of every Redis key bearer-guard uses (default bearer-guard:).' },
+  { key: 'redisResyncInterval', name: 'auth_redis_resync_interval', type: 'number', range: SECONDS(0.05, 3600), doc: 'How often each replica re-reads the Redis change counter, in seconds (default 5).' },
+  { key: 'redisMaxStaleness', name: 'auth_redis_max_staleness', type: 'number', range: SECONDS(0.1, 86400), doc: 'How long a replica serves its last keys while Redis is unreachable, in seconds, before refusing with 503 (default 60).' },
+  { key: 'throttle', name: 'auth_throttle', type: 'boolean', doc: 'Block a client IP for a while after too many failed attempts (429).' },
+  { key: 'throttleFailures', name: 'auth_throttle_failures', type: 'number', range: { min: 1, max: 1_000_000, integer: true, unit: 'failures' }, doc: 'Failed attempts from one IP within the window that start a block (default 50).' },
+  { key: 'throttleWindowSeconds', name: 'auth_throttle_window_seconds', type: 'number', range: { min: 1, max: 86400, integer: true, unit: 'seconds' }, doc: 'The window the failures are counted in, in seconds (default 60).' },
+  { key: 'throttleBlockSeconds', name: 'auth_throttle_block_seconds', type: 'number', range: { min: 1, max: 86400, integer: true, unit: 'seconds' }, doc: 'How long a blocked IP gets 429, in seconds (default 300).' },
 ];
 
 /** Every setting, in the order messages and `config check` list them. @internal */
@@ -70,6 +116,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       sensitive: e.type === 'secret',
       group: e.group ?? e.key,
       doc: e.doc,
+      range: e.range,
     }),
   ),
 );

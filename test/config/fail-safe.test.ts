@@ -29,6 +29,14 @@ const VALID: Record<string, string> = {
   environment: 'prod-eu',
   environmentPosture: 'prod',
   enrollmentPath: '/v2/agents',
+  redisUrl: 'redis://127.0.0.1:6379/0',
+  redisPrefix: 'svc-a:',
+  redisResyncInterval: '5',
+  redisMaxStaleness: '60',
+  throttle: 'true',
+  throttleFailures: '50',
+  throttleWindowSeconds: '60',
+  throttleBlockSeconds: '300',
 };
 
 type Where = 'flag' | 'flag-file' | 'env' | 'env-file' | 'ini';
