@@ -22,6 +22,7 @@ export type AuditReason =
   | 'body_too_large'
   | 'method_not_allowed'
   | 'internal_error'
+  | 'store_unavailable'
   // Approval decisions (type "approval"): the verifier's reasons; "expired" is shared.
   | 'approval_required'
   | ApprovalReason;

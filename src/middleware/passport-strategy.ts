@@ -23,8 +23,10 @@ export interface BearerGuardStrategy {
   authenticate(req: IncomingMessage, options?: unknown): void;
   /** Re-reads the keys file (or key store) now; see `BearerGuardMiddleware.reload`. */
   reload(): Promise<KeyringChange>;
-  /** Stops watching the keys file. */
-  close(): void;
+  /** Settles once the first keyring is in force; see `BearerGuardMiddleware.ready`. */
+  readonly ready: Promise<void>;
+  /** Stops watching the keys file and closes the key store; see `BearerGuardMiddleware.close`. */
+  close(): Promise<void>;
 }
 
 // passport fills these in on a per-request copy of the strategy.
@@ -52,7 +54,7 @@ interface PassportActions {
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
   const auth = createAuthenticator(resolveCheckOptions(options, 'createBearerStrategy'));
   if (auth.enrollmentPath !== undefined) {
-    auth.close();
+    void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_ENROLLMENT', 'createBearerStrategy: an enrollment path is configured, but only bearerGuard() answers the enrollment endpoint; mount bearerGuard() or remove the path');
   }
   return new GuardStrategy(auth);
@@ -76,8 +78,12 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
     return this.auth.reload();
   }
 
-  close(): void {
-    this.auth.close();
+  get ready(): Promise<void> {
+    return this.auth.ready;
+  }
+
+  close(): Promise<void> {
+    return this.auth.close();
   }
 
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {

@@ -55,7 +55,8 @@ function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse |
   const f = outcome.failure;
   if (audit !== undefined) emit(audit, auditEvent(req, 'deny', f.reason, f.status, outcome.principal));
   if (res !== undefined) sendFailure(req, res, f);
-  else fallback?.refuse(f.challenge, f.status);
+  else if (f.challenge !== undefined) fallback?.refuse(f.challenge, f.status);
+  else fallback?.fail();
 }
 
 /**
