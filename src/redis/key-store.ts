@@ -4,7 +4,7 @@ import { enrollInEntries, type EnrollRequest, type EnrollResult } from '../keys/
 import type { KeyStore } from '../keys/store.js';
 import type { KeyEntry } from '../keys/types.js';
 import { optionRangeError } from '../errors/startup.js';
-import { clientLabel, connectRedis } from './connect.js';
+import { checkClient, clientLabel, connectRedis } from './connect.js';
 import { redisError, redisErrorCode, withTimeout } from './errors.js';
 import { RedisHealth, type RedisLogger } from './health.js';
 import { LastUsedWriter, readLastUsed } from './last-used.js';
@@ -89,7 +89,10 @@ export class RedisKeyStore implements KeyStore {
     for (const [key, value] of [['resyncIntervalMs', resyncIntervalMs], ['maxStalenessMs', maxStalenessMs]] as const) {
       if (!(Number.isFinite(value) && value >= 10 && value < 2 ** 31)) throw optionRangeError('ERR_BEARER_GUARD_REDIS', `RedisKeyStore.connect: ${key} must be a number of ms >= 10`);
     }
-    if (client !== undefined) return new RedisKeyStore(client, false, clientLabel(client), options);
+    if (client !== undefined) {
+      await checkClient(client, source);
+      return new RedisKeyStore(client, false, clientLabel(client), options);
+    }
     return new RedisKeyStore(await connectRedis(url!, source), true, redisUrlLabel(url!), options);
   }
 
