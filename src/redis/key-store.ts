@@ -149,7 +149,7 @@ export class RedisKeyStore implements KeyStore {
   async update(mutate: (entries: readonly KeyEntry[]) => readonly KeyEntry[] | undefined): Promise<KeyringUpdate> {
     return updateKeyring(mutate, {
       read: () => this.#read(),
-      write: (epoch, before, after) => this.#write(() => compareAndSet(this.#client, this.#names, epoch, before, after)),
+      write: (epoch, diff) => this.#write(() => compareAndSet(this.#client, this.#names, epoch, diff)),
       names: this.#names,
       label: this.#label,
     });

@@ -2,13 +2,13 @@
 import type { KeyEntry } from '../keys/types.js';
 import { redisError } from './errors.js';
 import type { RedisNames } from './names.js';
-import { snapshotEntries, type Snapshot } from './snapshot.js';
+import { diffEntries, snapshotEntries, type KeyringDiff, type Snapshot } from './snapshot.js';
 
 /** What `RedisKeyStore.update` resolves to. */
 export interface KeyringUpdate {
   /** The entries now stored. */
   readonly entries: readonly KeyEntry[];
-  /** Whether anything was written (false when `mutate` returned undefined). */
+  /** Whether anything was written (false when `mutate` returned undefined or the same entries). */
   readonly changed: boolean;
 }
 
@@ -16,7 +16,7 @@ export interface KeyringUpdate {
 export interface KeyringIo {
   read(): Promise<Snapshot>;
   /** The compare-and-set; resolves undefined when the epoch moved. */
-  write(epoch: number | undefined, before: ReadonlyMap<string, string>, after: readonly KeyEntry[]): Promise<number | undefined>;
+  write(epoch: number | undefined, diff: KeyringDiff): Promise<number | undefined>;
   readonly names: RedisNames;
   readonly label: string;
 }
@@ -26,7 +26,7 @@ const MAX_TRIES = 100;
 
 /**
  * The compare-and-set loop: reads a snapshot, validates it, applies `mutate`, validates the
- * result, and writes the difference only if the epoch has not moved; otherwise waits a short
+ * result, and writes the difference (if any) only if the epoch has not moved; otherwise waits a short
  * random time (growing with the attempts, at most 50 ms) and starts again.
  * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_REDIS`) for an invalid snapshot or result, a
  *   Redis failure, or after {@link MAX_TRIES} lost races; what `mutate` throws
@@ -44,7 +44,10 @@ export async function updateKeyring(mutate: (entries: readonly KeyEntry[]) => re
     if (next === undefined) return { entries: before, changed: false };
     const checked = snapshotEntries({ epoch: undefined, raw: new Map(next.map((e) => [e.id, JSON.stringify(e)])) }, names, `${label} after the change`);
     if (next.length !== checked.length) throw redisError(`${label} after the change: two entries share an id; ids must be unique`);
-    if ((await io.write(snapshot.epoch, snapshot.raw, checked)) !== undefined) return { entries: Object.freeze(checked), changed: true };
+    const diff = diffEntries(snapshot.raw, checked);
+    // Nothing to write, unless this creates the keyring (its epoch) for the first time.
+    if (diff.sets.length === 0 && diff.dels.length === 0 && snapshot.epoch !== undefined) return { entries: before, changed: false };
+    if ((await io.write(snapshot.epoch, diff)) !== undefined) return { entries: Object.freeze(checked), changed: true };
     await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * Math.min(50, 5 * attempt)));
   }
   throw redisError(`${label}: gave up after ${MAX_TRIES} tries to change the keys while other writers kept changing them`);
