@@ -20,7 +20,7 @@ Options:
 
 const CLI = 'dist/esm/cli/main.js';
 const MODEL_SERVER = 'examples/model-server/main.ts';
-const LISTENING = /^model server listening on (http:\/\/\S+)$/m;
+const LISTENING = /^model server listening on (http:\/\/\S+)/m;
 
 function usageError(message: string): never {
   process.stderr.write(`example:cluster: ${message}\n\n${USAGE}`);

@@ -37,6 +37,8 @@ describe('npm run example:cluster', { timeout: 60_000 }, () => {
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Whatever happens, nothing the script started may outlive the test.
+    const started = (): number[] => [...out.matchAll(/\(pid (\d+)\)$/gm)].map((m) => Number(m[1]));
     try {
       await until('the ready line', 40_000, () => out.includes('example cluster ready') || child.exitCode !== null);
       assert.match(out, /example cluster ready/, err);
@@ -61,11 +63,17 @@ describe('npm run example:cluster', { timeout: 60_000 }, () => {
       assert.match(out, /example cluster stopped/);
       for (const pid of [redisPid, ...replicas.map((r) => r.pid)]) assert.equal(alive(pid), false, `process ${pid} is still running`);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      for (const pid of started()) if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 
-  test('--redis-port on a port already taken: a clear error, exit 1, nothing left running', async () => {
+  test('--redis-port on a port already taken: a clear error naming redis-server, exit 1', async () => {
     // A running model server holds a port; redis-server cannot bind it.
     const holder = runServer(['--listen-port', '0', '--auth-bearer-token', 'example-single-token-0123456789abcdefghijklmnop'], cleanEnv());
     await until('the holder listening', 20_000, () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.test(holder.stdout()));
