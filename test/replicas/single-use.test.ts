@@ -8,6 +8,7 @@ import { post } from '../approval/server.js';
 import { TempDir } from '../helpers/config-fixtures.js';
 import { makeEnrollKey } from '../helpers/enrollment.js';
 import { makeKey } from '../helpers/keys.js';
+import { burst } from './burst.js';
 import { startCluster, waitForStatus, type Cluster } from './cluster.js';
 
 const ENVIRONMENT = 'prod-eu';
@@ -41,17 +42,20 @@ describe('single use across 3 replicas', { timeout: 60_000 }, () => {
   });
 
   test('20 concurrent enrollments with a single-use token, spread over the replicas: exactly one 201', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post(`${cluster.replicas[i % 3]!.url}/v2/agents`, { name: `edge-${i}` }, { token: enrollToken.token })),
+    const answers = await burst(
+      Array.from({ length: 20 }, (_, i) => ({
+        base: cluster.replicas[i % 3]!.url, method: 'POST', path: '/v2/agents',
+        headers: { authorization: `Bearer ${enrollToken.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `edge-${i}` }),
+      })),
     );
     const created = answers.filter((a) => a.status === 201);
     assert.equal(created.length, 1, JSON.stringify(answers.map((a) => a.status)));
-    assert.deepEqual(answers.filter((a) => a.status !== 201 && a.status !== 401).map((a) => a.text), [], 'the others are refused as a spent token, never a 5xx');
+    assert.deepEqual(answers.filter((a) => a.status !== 201 && a.status !== 401).map((a) => a.body), [], 'the others are refused as a spent token, never a 5xx');
     const entries = await cluster.store.list();
     assert.equal(entries.filter((e) => e.family === 'agent').length, 1, 'one agent key in Redis');
     assert.equal(entries.find((e) => e.id === enrollToken.entry.id)?.used, 1);
     // The agent's key works on every replica, not only on the one that enrolled it.
-    const apiKey = (created[0]!.body as { api_key: string }).api_key;
+    const apiKey = (JSON.parse(created[0]!.body) as { api_key: string }).api_key;
     await Promise.all(cluster.replicas.map((r) => waitForStatus(r.url, apiKey, 403, 5000)));
     for (const r of cluster.replicas) {
       const predicted = await post(`${r.url}/v2/models/iris-rf/predict`, { data: [[5.1, 3.5, 1.4, 0.2]] }, { token: apiKey });
@@ -61,12 +65,15 @@ describe('single use across 3 replicas', { timeout: 60_000 }, () => {
 
   test('one approval sent to all 3 replicas at once, 3 times each: exactly one 201, the rest 403 replayed', async () => {
     const credential = approval();
-    const answers = await Promise.all(
-      Array.from({ length: 9 }, (_, i) => post(`${cluster.replicas[i % 3]!.url}${TRAIN}`, SPEC, { token: trainer.token, approval: credential })),
+    const answers = await burst(
+      Array.from({ length: 9 }, (_, i) => ({
+        base: cluster.replicas[i % 3]!.url, method: 'POST', path: TRAIN,
+        headers: { authorization: `Bearer ${trainer.token}`, 'approval-credential': credential, 'content-type': 'application/json' }, body: JSON.stringify(SPEC),
+      })),
     );
-    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 403, 403, 403, 403, 403, 403, 403, 403], answers.map((a) => a.text).join('\n'));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 403, 403, 403, 403, 403, 403, 403, 403], answers.map((a) => a.body).join('\n'));
     for (const a of answers.filter((x) => x.status === 403)) {
-      assert.deepEqual(a.body, { detail: 'Approval credential rejected', error: 'approval_invalid', reason: 'replayed' });
+      assert.deepEqual(JSON.parse(a.body), { detail: 'Approval credential rejected', error: 'approval_invalid', reason: 'replayed' });
     }
   });
 
