@@ -1,7 +1,13 @@
-// Redis stopped (SIGSTOP), then killed and restarted, under load on 3 replicas: the staleness window, the fail-closed 503, recovery without a restart, each logged once.
+// Redis stopped (SIGSTOP), killed and restarted, then wiped, under load on 3 replicas: the staleness window, the fail-closed 503, recovery without a restart, each logged once.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { makeKey } from '../helpers/keys.js';
+import { cleanEnv } from '../helpers/example-server.js';
+import { makeKey, writeKeysFile } from '../helpers/keys.js';
 import { startCluster, waitForStatus, type Cluster } from './cluster.js';
 import { Load, sleep, type Sample } from './load.js';
 
@@ -18,6 +24,7 @@ const statuses = (samples: readonly Sample[]): Record<number, number> => samples
 describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
   let cluster: Cluster;
   let load: Load;
+  const dir = mkdtempSync(join(tmpdir(), 'bg-replicas-'));
   const revoked = makeKey('service', { name: 'revoked-before', scopes: ['models:read'] });
   before(async () => {
     cluster = await startCluster({
@@ -38,6 +45,7 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
   after(async () => {
     await load?.stop();
     await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Every replica answers the steady key with 200 again; resolves with the slowest recovery (ms since `since`). */
@@ -106,6 +114,19 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
     await Promise.all(cluster.replicas.map((r) => waitForStatus(r.url, key.token, 401, 3000)));
   });
 
+  test('wiped (FLUSHALL): never an empty keyring; the last keys until stale, then 503; keys import brings every replica back', async () => {
+    const stoppedAt = Date.now();
+    assert.match(await cluster.redis.command('FLUSHALL'), /^\+OK/);
+    await sleep(STALE_MS + 1500);
+    const backAt = Date.now();
+    const file = join(dir, 'keys.json');
+    writeKeysFile(file, [cluster.key.entry, { ...revoked.entry, revoked_at: '2026-01-01T00:00:00.000Z' }]);
+    await promisify(execFile)(process.execPath, ['dist/esm/cli/main.js', 'keys', 'import', '--from', file, '--redis-url', cluster.redis.url], { env: cleanEnv(), timeout: 20_000 });
+    const recovery = await recovered(backAt, 10_000);
+    console.log(`# FLUSHALL + keys import: every replica served 200 again ${recovery} ms after the import started`);
+    checkOutage('FLUSHALL', stoppedAt, backAt);
+  });
+
   test('the key revoked before the outages was never accepted again', () => {
     const revokedSamples = load.of('revoked');
     assert.ok(revokedSamples.length > 100);
@@ -121,9 +142,9 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
       const unreachable = count(/is unreachable/);
       const stale = count(/refusing with 503/);
       const back = count(/reachable again/);
-      assert.equal(stale, 2, `replica ${r.index}: one "stale" line per outage\n${out}`);
-      assert.ok(unreachable <= 2, `replica ${r.index}: at most one "unreachable" line per outage\n${out}`);
-      assert.equal(back, 2, `replica ${r.index}: one recovery line per outage\n${out}`);
+      assert.equal(stale, 3, `replica ${r.index}: one "stale" line per outage\n${out}`);
+      assert.ok(unreachable <= 2, `replica ${r.index}: at most one "unreachable" line per outage of Redis itself\n${out}`);
+      assert.equal(back, 3, `replica ${r.index}: one recovery line per outage\n${out}`);
       assert.ok(count(/store_unavailable/) > 0, `replica ${r.index}: the 503s are audited as store_unavailable`);
     }
   });
