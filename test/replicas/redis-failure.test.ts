@@ -90,6 +90,8 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
     const stoppedAt = Date.now();
     cluster.redis.pause();
     await sleep(STALE_MS + 1500);
+    // The public /v2/ (a readiness probe) still answers: only guarded routes fail closed.
+    for (const r of cluster.replicas) assert.equal((await fetch(`${r.url}/v2/`)).status, 200, `replica ${r.index}: /v2/`);
     const backAt = Date.now();
     cluster.redis.resume();
     const recovery = await recovered(backAt, 10_000);
