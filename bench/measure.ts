@@ -6,6 +6,8 @@ import { ROUTE, type Variant } from './variants.js';
 export interface Sample {
   /** autocannon's average requests per second over the window. */
   reqPerSec: number;
+  /** How many requests completed in the window (for CPU per request). */
+  requests: number;
   p50: number;
   p99: number;
   /** Requests per second in each 100 ms slice of the window (ramp-up and tail slices dropped). */
@@ -42,7 +44,7 @@ export async function measure(v: Variant, port: number, seconds: number, connect
   if (result.errors > 0 || wrong.length > 0 || result.requests.total === 0) {
     throw new Error(`variant ${v.id}: ${result.requests.total} requests, ${result.errors} errors, statuses ${JSON.stringify(codes)}`);
   }
-  return { reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, buckets: buckets.slice(1, -1) };
+  return { reqPerSec: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, buckets: buckets.slice(1, -1) };
 }
 
 export function median(xs: readonly number[]): number {

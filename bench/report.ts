@@ -78,6 +78,8 @@ export interface DocumentInput {
   table: string;
   targetText: string;
   memoryLine: string;
+  /** CPU per request of (p) and (q), and the revocation propagation across 3 replicas (bench/replicas.ts). */
+  storesText: string;
   machine: { cores: number; cpu: string; node: string; date: string; pinning: string; load: string };
   targets: readonly Target[];
   rounds: number;
@@ -128,6 +130,14 @@ version so the benchmark cannot rot; it asserts that every variant produced resu
   \`requireScopes('models:read')\` on the route; (m) is (j) plus \`audit: () => {}\`. Each is judged against (j).
   The presented key is not of the key-token shape (\`bg[usae]_\` + 49 base62), so the CRC-32 check those
   tokens get is not in these figures; the other ${'9,999'} keys are random tokens of that shape.
+- Stores: (p) is \`bearerGuard({ keysFile })\` with one key, (q) \`bearerGuard({ redis })\` with the same key in a
+  local redis-server (subscribed to changes, re-reading the epoch every 5 s, \`last_used_at\` batched); both
+  answer from memory. They share a server process of their own; its CPU time (user + system) is read around
+  each of their measurements, and divided by the requests served.
+- Replicas: three example-server processes on one Redis (default settings), each under back-to-back requests
+  with the key under test and a steady key; keys are created, then revoked, one at a time, and each
+  latency runs from the start of the write to Redis to a replica's first response showing the change. The
+  second pair of rows kills one replica's subscriber connection (\`CLIENT KILL\`) before each revocation.
 - Heap: one guard driven in-process with ${'1,000,000'} requests (valid, wrong and missing tokens in turn); heap
   measured after forced GC.
 
@@ -146,6 +156,10 @@ ${d.targetText}
 ![ratios](benchmarks.svg)
 
 ${d.memoryLine}
+
+## Stores and replicas
+
+${d.storesText}
 
 ## Where the time goes
 

@@ -6,8 +6,9 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measure, median, quantile, type Sample } from './measure.js';
 import { PROFILE_NOTES } from './notes.js';
+import { cpuOf, cpuPerRequest, replicaPropagation, startStoreFixtures, type CpuSample } from './replicas.js';
 import { benchDocument, markdownTable, svgChart, targetNotes, targetsTable, type Target, type VariantResult } from './report.js';
-import { VARIANTS, type Variant } from './variants.js';
+import { BENCH_KEY, VARIANTS, type Variant } from './variants.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number): number => {
@@ -26,7 +27,9 @@ const memoryRequests = quick ? 20_000 : 1_000_000;
 // JIT decisions) does not pass for a difference; passport, which reshapes every request object it
 // sees, and Express 4 get processes of their own. The named-key variants (j k l m) sit with (a),
 // so that their ratio to unguarded is also measured within one process.
-const PROCESS_GROUPS = [['a', 'b', 'c', 'd', 'g', 'n', 'j', 'k', 'l', 'm'], ['e', 'f'], ['h', 'i']];
+// The store variants (p: keys file, q: Redis) share a process of their own, so the Redis client's
+// connections and timers stay out of the others' process.
+const PROCESS_GROUPS = [['a', 'b', 'c', 'd', 'g', 'n', 'j', 'k', 'l', 'm'], ['e', 'f'], ['h', 'i'], ['p', 'q']];
 const baseOf = (id: string): string => (id === 'h' || id === 'i' ? 'h' : 'a');
 
 interface TargetSpec {
@@ -48,7 +51,12 @@ const TARGETS: readonly TargetSpec[] = [
   { name: '(k)/(j) 10,000-key keyring', id: 'k', base: 'j', min: 0.97 },
   { name: '(l)/(j) requireScopes', id: 'l', base: 'j', min: 0.98 },
   { name: '(m)/(j) audit sink', id: 'm', base: 'j', min: 0.97 },
+  { name: '(q)/(p) Redis store vs keys file', id: 'q', base: 'p', min: 0.97 },
 ];
+/** Goal of the CPU-per-request ratio (p)/(q), measured on the store variants' server process. */
+const STORE_CPU_MIN = 0.97;
+/** Keys created and revoked per propagation row (3 replicas each). */
+const propagationRounds = quick ? 3 : 20;
 // A target compares variants of one server process. The one exception is (b)/(e): passport must
 // stay out of (b)'s process, and that target's margin (goal 1.15) is wider than the up to 10%
 // process luck it can suffer. Checked before anything runs, and every variant must be served.
@@ -84,21 +92,33 @@ function pin(pid: number, cpu: number): boolean {
 }
 
 const children: ChildProcess[] = [];
+// Redis and the keys file of (p) and (q), before their server process is forked.
+const stores = await startStoreFixtures(BENCH_KEY);
 try {
   const ports = new Map<string, number>();
+  const serverOf = new Map<string, ChildProcess>();
   for (const { child, ports: p } of await Promise.all(PROCESS_GROUPS.map((ids) => startServer(ids)))) {
     children.push(child);
-    for (const [id, port] of Object.entries(p)) ports.set(id, port);
+    for (const [id, port] of Object.entries(p)) {
+      ports.set(id, port);
+      serverOf.set(id, child);
+    }
   }
   const pinned = pin(process.pid, 0) && children.every((c) => c.pid !== undefined && pin(c.pid, 1));
   const run = (v: Variant, seconds: number): Promise<Sample> => measure(v, ports.get(v.id)!, seconds, connections);
   for (const v of VARIANTS) await run(v, quick ? 0.2 : 1); // warm-up
   const samples = new Map<string, Sample[]>(VARIANTS.map((v) => [v.id, []]));
+  // CPU per request of the store variants: their process's CPU time around each measurement.
+  const cpu = new Map<string, CpuSample[]>([['p', []], ['q', []]]);
   for (let r = 0; r < rounds; r++) {
     // Rotate the starting variant each round, so no variant always follows the same neighbour.
     for (let k = 0; k < VARIANTS.length; k++) {
       const v = VARIANTS[(k + r) % VARIANTS.length]!;
-      samples.get(v.id)!.push(await run(v, duration));
+      const server = cpu.has(v.id) ? serverOf.get(v.id)! : undefined;
+      const before = server === undefined ? 0 : await cpuOf(server);
+      const sample = await run(v, duration);
+      if (server !== undefined) cpu.get(v.id)!.push({ cpuUs: (await cpuOf(server)) - before, requests: sample.requests });
+      samples.get(v.id)!.push(sample);
     }
     process.stderr.write(`round ${r + 1}/${rounds}: ${VARIANTS.map((v) => `${v.id}=${Math.round(samples.get(v.id)![r]!.reqPerSec)}`).join(' ')}\n`);
   }
@@ -124,7 +144,10 @@ try {
   const memoryLine = `Heap after warm-up ${mb(mem.warmedHeap)} MB, after ${mem.requests.toLocaleString('en')} guarded requests ${mb(mem.finalHeap)} MB: growth ${mb(mem.growth)} MB (goal: within 5 MB: ${heapGrowthMb <= 5 ? 'met' : 'MISSED'}).`;
   const table = markdownTable(results);
   const targetText = targetsTable(targets);
-  console.log(`${table}\n\n${targetText}\n\n${memoryLine}\n\n${targetNotes(targets)}`);
+  const storeCpu = cpuPerRequest(cpu.get('p')!, cpu.get('q')!, STORE_CPU_MIN);
+  const propagation = await replicaPropagation(propagationRounds);
+  const storesText = `${storeCpu.text}\n\n${propagation}`;
+  console.log(`${table}\n\n${targetText}\n\n${memoryLine}\n\n${storesText}\n\n${targetNotes(targets)}`);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'benchmarks.svg'), svgChart(targets));
@@ -136,9 +159,10 @@ try {
       pinning: pinned ? 'load generator pinned to CPU 0, servers to CPU 1 (taskset)' : 'no CPU pinning',
       load: `1-minute load average ${loadBefore.toFixed(1)} before the run, ${loadAfter.toFixed(1)} after it (the bench itself adds about 2).`,
     };
-    writeFileSync(join(outDir, 'benchmarks.md'), benchDocument({ table, targetText, memoryLine, machine, rounds, duration, connections, groups: PROCESS_GROUPS, targets }));
+    writeFileSync(join(outDir, 'benchmarks.md'), benchDocument({ table, targetText, memoryLine, storesText, machine, rounds, duration, connections, groups: PROCESS_GROUPS, targets }));
   }
   console.log(`bench: ${VARIANTS.length} variants, ${rounds} round(s), all produced results`);
 } finally {
   for (const c of children) c.disconnect();
+  await stores.stop();
 }
