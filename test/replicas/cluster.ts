@@ -22,6 +22,8 @@ export interface ClusterOptions {
   args?: readonly string[];
   /** Options of the redis-server (`persist: true` to survive kill/restart). */
   redis?: StartRedisOptions;
+  /** A password Redis requires (`--requirepass`); the URL every replica and the writer get then holds it. */
+  password?: string;
   /** Entries written to Redis before any replica starts, besides {@link Cluster.key}. */
   seed?: readonly KeyEntry[];
   /**
@@ -34,6 +36,8 @@ export interface ClusterOptions {
 /** A running cluster: Redis, a writer store on it, the replicas. */
 export interface Cluster {
   readonly redis: TestRedis;
+  /** The URL the replicas were given (with the password, if any). */
+  readonly url: string;
   /** The test's own connection to the keyring: what the CLI does, without a process start. */
   readonly store: RedisKeyStore;
   readonly replicas: readonly Replica[];
@@ -72,7 +76,9 @@ const quiet = { warn: () => undefined };
  * after). Everything started is stopped again if a step fails.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const redis = await startRedis(options.redis);
+  const password = options.password === undefined ? [] : ['--requirepass', options.password];
+  const redis = await startRedis({ ...options.redis, args: [...(options.redis?.args ?? []), ...password] });
+  const url = options.password === undefined ? redis.url : `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${redis.port}`;
   const key = makeKey('service', { name: 'steady' });
   let store: RedisKeyStore | undefined;
   let replicas: Replica[] = [];
@@ -84,11 +90,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await redis.stop();
   };
   try {
-    store = await RedisKeyStore.connect({ url: redis.url, logger: quiet, source: 'the replica harness' });
+    store = await RedisKeyStore.connect({ url, logger: quiet, source: 'the replica harness' });
     const seed = [key.entry, ...(options.seed ?? [])];
     await store.update(() => seed);
     const throttle = options.throttle === true ? [] : ['--no-auth-throttle'];
-    replicas = await startReplicas(options.replicas ?? 3, ['--auth-redis-url', redis.url, ...throttle, ...(options.args ?? [])]);
+    replicas = await startReplicas(options.replicas ?? 3, ['--auth-redis-url', url, ...throttle, ...(options.args ?? [])]);
     await Promise.all(replicas.map((r) => waitForStatus(r.url, key.token, 200, 20_000)));
   } catch (err) {
     await stop();
@@ -102,6 +108,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
   return {
     redis,
+    url,
     store: writer,
     get replicas() {
       return replicas;

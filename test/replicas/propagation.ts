@@ -25,6 +25,8 @@ export interface Propagation {
   violations: string[];
   /** Every request sent. */
   samples: Sample[];
+  /** The tokens of the keys created (for the checks that no replica ever prints one). */
+  tokens: string[];
 }
 
 /**
@@ -45,10 +47,12 @@ export async function measurePropagation(cluster: Cluster, options: PropagationO
   const created: number[][] = Array.from({ length: n }, () => []);
   const revoked: number[][] = Array.from({ length: n }, () => []);
   const violations: string[] = [];
+  const tokens: string[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       const key = makeKey('service', { name: `propagation-${round}`, scopes: ['models:read'] });
       const label = `round-${round}`;
+      tokens.push(key.token);
       target = { token: key.token, label };
       await sleep(20); // a few refusals first: the key does not exist yet
       const addedAt = await cluster.add(key.entry);
@@ -74,7 +78,7 @@ export async function measurePropagation(cluster: Cluster, options: PropagationO
   for (const s of load.of('steady')) {
     if (s.status !== 200) violations.push(`replica ${s.replica}: the steady key got ${s.status}`);
   }
-  return { created, revoked, violations, samples: load.samples };
+  return { created, revoked, violations, samples: load.samples, tokens };
 }
 
 /** Waits until every replica has a sample of `label` matching `pick`; resolves with the first (by end time) of each. */

@@ -1,6 +1,7 @@
 // Redis stopped (SIGSTOP), killed and restarted, then wiped, under load on 3 replicas: the staleness window, the fail-closed 503, recovery without a restart, each logged once.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,15 @@ import { startCluster, waitForStatus, type Cluster } from './cluster.js';
 import { Load, sleep, type Sample } from './load.js';
 
 const RESYNC_S = 0.25;
+/** Redis requires it; every replica gets it in its URL, and none may ever print it. */
+const PASSWORD = 'Rpl1caPassw0rd-Zq8';
 const STALE_S = 3;
 /** Requests sent this soon after Redis stops must all pass: the last confirmation is at most one resync old. */
 const SAFE_MS = (STALE_S - RESYNC_S) * 1000 - 250;
 /** Requests sent this long after Redis stops must all get 503. */
 const STALE_MS = STALE_S * 1000 + 750;
 
+const digestHex = (token: string): string => createHash('sha256').update(token).digest('hex');
 const inWindow = (samples: readonly Sample[], from: number, to: number): Sample[] => samples.filter((s) => s.sent >= from && s.sent < to);
 const statuses = (samples: readonly Sample[]): Record<number, number> => samples.reduce<Record<number, number>>((m, s) => ({ ...m, [s.status]: (m[s.status] ?? 0) + 1 }), {});
 
@@ -29,6 +33,7 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
   before(async () => {
     cluster = await startCluster({
       redis: { persist: true },
+      password: PASSWORD,
       args: ['--auth-redis-resync-interval', String(RESYNC_S), '--auth-redis-max-staleness', String(STALE_S)],
     });
     // A key revoked before anything fails: once every replica refuses it, none may accept it again.
@@ -123,7 +128,8 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
     const backAt = Date.now();
     const file = join(dir, 'keys.json');
     writeKeysFile(file, [cluster.key.entry, { ...revoked.entry, revoked_at: '2026-01-01T00:00:00.000Z' }]);
-    await promisify(execFile)(process.execPath, ['dist/esm/cli/main.js', 'keys', 'import', '--from', file, '--redis-url', cluster.redis.url], { env: cleanEnv(), timeout: 20_000 });
+    const cli = await promisify(execFile)(process.execPath, ['dist/esm/cli/main.js', 'keys', 'import', '--from', file, '--redis-url', cluster.url], { env: cleanEnv(), timeout: 20_000 });
+    assert.equal(`${cli.stdout}${cli.stderr}`.includes(PASSWORD), false, 'keys import printed the Redis password');
     const recovery = await recovered(backAt, 10_000);
     console.log(`# FLUSHALL + keys import: every replica served 200 again ${recovery} ms after the import started`);
     checkOutage('FLUSHALL', stoppedAt, backAt);
@@ -148,6 +154,10 @@ describe('Redis failure under load on 3 replicas', { timeout: 60_000 }, () => {
       assert.ok(unreachable <= 2, `replica ${r.index}: at most one "unreachable" line per outage of Redis itself\n${out}`);
       assert.equal(back, 3, `replica ${r.index}: one recovery line per outage\n${out}`);
       assert.ok(count(/store_unavailable/) > 0, `replica ${r.index}: the 503s are audited as store_unavailable`);
+      // Through every failure and recovery: never the Redis password, a token or a token's digest.
+      for (const secret of [PASSWORD, cluster.key.token, revoked.token, digestHex(cluster.key.token), digestHex(revoked.token)]) {
+        assert.equal(out.includes(secret), false, `replica ${r.index} printed a secret`);
+      }
     }
   });
 });
