@@ -45,6 +45,19 @@ export async function connectRedis(url: string, source: string): Promise<Redis> 
 }
 
 /**
+ * Checks that an app's own client answers (PING within the connect timeout); never closes it.
+ * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_REDIS`) naming the Redis, the source and the failure's code
+ * @internal
+ */
+export async function checkClient(client: Redis, source: string): Promise<void> {
+  try {
+    await withTimeout(client.ping(), CONNECT_TIMEOUT_MS);
+  } catch (err) {
+    throw redisError(`cannot reach Redis ${clientLabel(client)} (from ${source}): ${redisErrorCode(err)}; check that Redis runs and that the client's options are right`);
+  }
+}
+
+/**
  * How messages name the Redis a client talks to: `redis://host:port/db`, never its password.
  * @internal
  */

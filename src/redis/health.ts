@@ -19,6 +19,8 @@ export class RedisHealth {
   readonly #logger: RedisLogger;
   #confirmedAt = Number.NEGATIVE_INFINITY;
   #state: State = 'starting';
+  /** Whether the unreachable line was logged since the last confirmation. */
+  #toldUnreachable = false;
 
   /**
    * @param label - names the Redis, e.g. `Redis redis://127.0.0.1:6379/0`
@@ -34,6 +36,7 @@ export class RedisHealth {
   /** The snapshot in force (at `epoch`) matches Redis now. */
   confirm(epoch: number): void {
     this.#confirmedAt = Date.now();
+    this.#toldUnreachable = false;
     if (this.#state === 'unreachable' || this.#state === 'stale') {
       this.#logger.warn(`bearer-guard: ${this.#label} is reachable again; keys resynced at epoch ${epoch}`);
     }
@@ -42,8 +45,10 @@ export class RedisHealth {
 
   /** A read of Redis failed (`code` names why, e.g. ECONNREFUSED). */
   failed(code: string): void {
-    if (this.#state !== 'ok') return;
-    this.#state = 'unreachable';
+    // Before the first confirmation, start-up reports the failure itself.
+    if (this.#state === 'starting' || this.#toldUnreachable) return;
+    this.#toldUnreachable = true;
+    if (this.#state === 'ok') this.#state = 'unreachable';
     this.#logger.warn(`bearer-guard: ${this.#label} is unreachable (${code}); serving the last keys for up to ${Math.round(this.#maxStalenessMs / 1000)} s`);
   }
 

@@ -2,7 +2,9 @@
 export { loadIoredis, type RedisClass } from './load-ioredis.js';
 export { redisUrlLabel, checkRedisUrl } from './url.js';
 export { DEFAULT_REDIS_PREFIX, redisNames, type RedisNames } from './names.js';
-export { RedisKeyStore, type RedisKeyStoreOptions } from './key-store.js';
+export { RedisKeyStore } from './key-store.js';
+export type { RedisKeyStoreOptions } from './key-store-options.js';
+export type { KeyringUpdate } from './update.js';
 export { RedisReplayStore } from './replay-store.js';
 export { connectRedis, clientLabel } from './connect.js';
 export { redisErrorCode } from './errors.js';

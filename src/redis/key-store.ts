@@ -3,37 +3,18 @@ import type { Redis } from 'ioredis';
 import { enrollInEntries, type EnrollRequest, type EnrollResult } from '../keys/enroll.js';
 import type { KeyStore } from '../keys/store.js';
 import type { KeyEntry } from '../keys/types.js';
-import { optionRangeError } from '../errors/startup.js';
-import { clientLabel, connectRedis } from './connect.js';
+import { checkClient, clientLabel, COMMAND_TIMEOUT_MS, connectRedis } from './connect.js';
 import { redisError, redisErrorCode, withTimeout } from './errors.js';
-import { RedisHealth, type RedisLogger } from './health.js';
+import { RedisHealth } from './health.js';
 import { LastUsedWriter, readLastUsed } from './last-used.js';
-import { DEFAULT_REDIS_PREFIX, redisNames, type RedisNames } from './names.js';
+import { redisNames, type RedisNames } from './names.js';
+import { resolveRedisOptions, type RedisKeyStoreOptions, type ResolvedRedisOptions } from './key-store-options.js';
+import { updateKeyring, type KeyringUpdate } from './update.js';
 import { compareAndSet, readSnapshot, snapshotEntries } from './snapshot.js';
-import { COMMAND_TIMEOUT_MS } from './connect.js';
 import { redisUrlLabel } from './url.js';
 import { watchChanges } from './watch.js';
 
-/** Options of {@link RedisKeyStore.connect}. Give exactly one of `url` and `client`. */
-export interface RedisKeyStoreOptions {
-  /** A `redis://` or `rediss://` URL; the store opens (and closes) its own connections. */
-  url?: string;
-  /** A client the app already has; the store never quits it (only the subscriber it duplicates). */
-  client?: Redis;
-  /** Prefix of every Redis name. Default `bearer-guard:`. */
-  prefix?: string;
-  /** How often (ms) the epoch is re-read, in case a published change was missed. Default 5000. */
-  resyncIntervalMs?: number;
-  /** How long (ms) the last snapshot may be served without Redis confirming it. Default 60000. */
-  maxStalenessMs?: number;
-  /** Where the unreachable / stale / recovered lines go. Default `console.warn`. */
-  logger?: RedisLogger;
-  /** How messages name where the URL came from, e.g. `env AUTH_REDIS_URL`. Default `the redis option`. */
-  source?: string;
-}
-
-/** How many times {@link RedisKeyStore.update} retries after another writer won. */
-const MAX_TRIES = 100;
+export type { RedisKeyStoreOptions } from './key-store-options.js';
 
 /**
  * The keyring in Redis (see `redisNames` for the layout). Every replica lists the whole keyring
@@ -64,8 +45,8 @@ export class RedisKeyStore implements KeyStore {
   #failed: number | 'missing' | undefined;
   #resyncing = false;
 
-  private constructor(client: Redis, owned: boolean, label: string, options: RedisKeyStoreOptions) {
-    const { prefix = DEFAULT_REDIS_PREFIX, resyncIntervalMs = 5000, maxStalenessMs = 60_000, logger = console } = options;
+  private constructor(client: Redis, owned: boolean, label: string, options: ResolvedRedisOptions) {
+    const { prefix, resyncIntervalMs, maxStalenessMs, logger } = options;
     this.#client = client;
     this.#owned = owned;
     this.#names = redisNames(prefix);
@@ -83,14 +64,13 @@ export class RedisKeyStore implements KeyStore {
    *   the URL without its password and the source; RangeError for bad options
    */
   static async connect(options: RedisKeyStoreOptions): Promise<RedisKeyStore> {
-    const { url, client, prefix = DEFAULT_REDIS_PREFIX, resyncIntervalMs = 5000, maxStalenessMs = 60_000, source = 'the redis option' } = options;
-    if ((url === undefined) === (client === undefined)) throw optionRangeError('ERR_BEARER_GUARD_REDIS', 'RedisKeyStore.connect: give exactly one of url and client');
-    if (typeof prefix !== 'string' || !/^[\x21-\x7e]{0,64}$/.test(prefix)) throw optionRangeError('ERR_BEARER_GUARD_REDIS', 'RedisKeyStore.connect: prefix must be up to 64 printable ASCII characters without spaces');
-    for (const [key, value] of [['resyncIntervalMs', resyncIntervalMs], ['maxStalenessMs', maxStalenessMs]] as const) {
-      if (!(Number.isFinite(value) && value >= 10 && value < 2 ** 31)) throw optionRangeError('ERR_BEARER_GUARD_REDIS', `RedisKeyStore.connect: ${key} must be a number of ms >= 10`);
+    const resolved = resolveRedisOptions(options);
+    const { url, client } = options;
+    if (client !== undefined) {
+      await checkClient(client, resolved.source);
+      return new RedisKeyStore(client, false, clientLabel(client), resolved);
     }
-    if (client !== undefined) return new RedisKeyStore(client, false, clientLabel(client), options);
-    return new RedisKeyStore(await connectRedis(url!, source), true, redisUrlLabel(url!), options);
+    return new RedisKeyStore(await connectRedis(url!, resolved.source), true, redisUrlLabel(url!), resolved);
   }
 
   /**
@@ -166,22 +146,13 @@ export class RedisKeyStore implements KeyStore {
    * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_REDIS`) when Redis cannot be read or
    *   written, holds an invalid entry, or `mutate` returns invalid entries; what `mutate` throws
    */
-  async update(mutate: (entries: readonly KeyEntry[]) => readonly KeyEntry[] | undefined): Promise<{ entries: readonly KeyEntry[]; changed: boolean }> {
-    for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-      const snapshot = await this.#read();
-      if (snapshot.epoch === undefined && snapshot.raw.size > 0) {
-        throw redisError(`${this.#label} holds keys under prefix ${this.#names.prefix} but no epoch (${this.#names.epoch}); restore the epoch or move the keys with keys import`);
-      }
-      const before = Object.freeze(snapshotEntries(snapshot, this.#names, this.#label));
-      const next = mutate(before);
-      if (next === undefined) return { entries: before, changed: false };
-      const checked = snapshotEntries({ epoch: undefined, raw: new Map(next.map((e) => [e.id, JSON.stringify(e)])) }, this.#names, `${this.#label} after the change`);
-      if (next.length !== checked.length) throw redisError(`${this.#label} after the change: two entries share an id; ids must be unique`);
-      const written = await this.#write(() => compareAndSet(this.#client, this.#names, snapshot.epoch, snapshot.raw, checked));
-      if (written !== undefined) return { entries: Object.freeze(checked), changed: true };
-      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * Math.min(50, 5 * attempt)));
-    }
-    throw redisError(`${this.#label}: gave up after ${MAX_TRIES} tries to change the keys while other writers kept changing them`);
+  async update(mutate: (entries: readonly KeyEntry[]) => readonly KeyEntry[] | undefined): Promise<KeyringUpdate> {
+    return updateKeyring(mutate, {
+      read: () => this.#read(),
+      write: (epoch, diff) => this.#write(() => compareAndSet(this.#client, this.#names, epoch, diff)),
+      names: this.#names,
+      label: this.#label,
+    });
   }
 
   /** Enrolls an agent (see {@link KeyStore.enroll}) with {@link update}: concurrent enrollments from any process never exceed the token's uses. */

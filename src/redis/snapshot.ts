@@ -78,23 +78,32 @@ export function snapshotEntries(snapshot: Snapshot, names: RedisNames, label: st
 /** An entry as the hash stores it: the keys file's JSON for one key. @internal */
 export const entryJson = (entry: KeyEntry): string => JSON.stringify(entryRecord(entry));
 
+/** What a change writes: the fields to set (id, JSON) and the ids to delete. @internal */
+export interface KeyringDiff {
+  readonly sets: ReadonlyArray<readonly [string, string]>;
+  readonly dels: readonly string[];
+}
+
+/** The difference between the hash as stored and the entries wanted. @internal */
+export function diffEntries(before: ReadonlyMap<string, string>, after: readonly KeyEntry[]): KeyringDiff {
+  const sets: Array<readonly [string, string]> = [];
+  for (const entry of after) {
+    const json = entryJson(entry);
+    if (before.get(entry.id) !== json) sets.push([entry.id, json]);
+  }
+  const keep = new Set(after.map((e) => e.id));
+  return { sets, dels: [...before.keys()].filter((id) => !keep.has(id)) };
+}
+
 /**
- * Writes the difference between `before` and `after` if the epoch is still `epoch`, bumping and
- * publishing it. A missing epoch is created as the current time in ms, so that a keyring created
- * again after a wipe never has a lower epoch than the one replicas last saw.
+ * Writes `diff` if the epoch is still `epoch`, bumping and publishing it. A missing epoch is
+ * created as the current time in ms, so that a keyring created again after a wipe never has a
+ * lower epoch than the one replicas last saw.
  * @returns the new epoch, or undefined when another writer changed the keyring first (retry)
  * @internal
  */
-export async function compareAndSet(client: Redis, names: RedisNames, epoch: number | undefined, before: ReadonlyMap<string, string>, after: readonly KeyEntry[]): Promise<number | undefined> {
-  const sets: string[] = [];
-  const keep = new Set<string>();
-  for (const entry of after) {
-    keep.add(entry.id);
-    const json = entryJson(entry);
-    if (before.get(entry.id) !== json) sets.push(entry.id, json);
-  }
-  const dels = [...before.keys()].filter((id) => !keep.has(id));
-  const args = [epoch === undefined ? '' : String(epoch), String(Date.now()), String(sets.length / 2), ...sets, ...dels];
+export async function compareAndSet(client: Redis, names: RedisNames, epoch: number | undefined, diff: KeyringDiff): Promise<number | undefined> {
+  const args = [epoch === undefined ? '' : String(epoch), String(Date.now()), String(diff.sets.length), ...diff.sets.flat(), ...diff.dels];
   const reply = await withTimeout(client.eval(WRITE, 3, names.epoch, names.keys, names.changes, ...args), COMMAND_TIMEOUT_MS);
   return reply === null ? undefined : Number(reply);
 }

@@ -76,4 +76,11 @@ describe('RedisKeyStore.connect', () => {
     assert.equal(await clients(), 1);
     client.disconnect();
   });
+
+  test("an app's client that cannot reach Redis fails connect() without being closed", async () => {
+    const client = new Redis(`redis://:${PASSWORD}@127.0.0.1:${await freePort()}/0`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    await assert.rejects(RedisKeyStore.connect({ client, source: 'the redis option' }), { code: 'ERR_BEARER_GUARD_REDIS', message: /^bearer-guard: cannot reach Redis redis:\/\/127\.0\.0\.1:\d+\/0 \(from the redis option\)/ });
+    client.disconnect();
+  });
 });

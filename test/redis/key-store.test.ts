@@ -34,7 +34,9 @@ describe('RedisKeyStore: list and update', () => {
     assert.equal(store.description, `Redis redis://127.0.0.1:${redis.port}/0 (prefix ${prefix})`);
     const unchanged = await store.update(() => undefined);
     assert.equal(unchanged.changed, false);
-    assert.equal(store.epoch, epoch);
+    const same = await store.update((entries) => [...entries]);
+    assert.equal(same.changed, false, 'the same entries write nothing');
+    assert.equal(Number((await redis.command('GET', `${prefix}epoch`)).split('\r\n')[1]), epoch, 'and leave the epoch alone');
     const removed = await store.update((entries) => entries.filter((e) => e.id !== a.id));
     assert.deepEqual(removed.entries, [b]);
     assert.deepEqual(await store.list(), [b]);
@@ -55,6 +57,8 @@ describe('RedisKeyStore: list and update', () => {
     const prefix = freshPrefix();
     const store = await stores.open(redis.url, { prefix });
     await assert.rejects(store.list(), { code: 'ERR_BEARER_GUARD_REDIS', message: new RegExp(`holds no bearer-guard keyring under prefix ${prefix}; create a key with \`bearer-guard keys create --redis-url`) });
+    assert.equal((await store.update((entries) => [...entries])).changed, true, 'writing no keys still creates the keyring');
+    assert.deepEqual(await store.list(), []);
     await store.update(add(makeKey().entry));
     assert.equal((await store.list()).length, 1);
     await redis.command('DEL', `${prefix}epoch`, `${prefix}keys`);
