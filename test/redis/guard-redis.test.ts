@@ -78,7 +78,6 @@ describe('bearerGuard({ redis })', () => {
     const url = nextUrl();
     const [a, b] = [makeKey(), makeKey()];
     const store = await seed(url, [a.entry]);
-    // A long resync, so only reload() brings the change in (the publish is dropped by a second prefix... no: same prefix).
     const { app, guard } = guardedApp({ redis: { url, resyncInterval: 3600 }, logger: captureLogger() });
     await guard.ready;
     await store.update((entries) => [...entries, b.entry]);
@@ -89,20 +88,45 @@ describe('bearerGuard({ redis })', () => {
     await guard.close();
   });
 
-  test('an accepted request records last_used_at once per key per minute', async () => {
+  test('accepted requests record last_used_at: one write per key per minute, refused ones none', async () => {
+    const url = nextUrl();
+    const [a, b, c] = [makeKey(), makeKey(), makeKey()];
+    const store = await seed(url, [a.entry, b.entry, { ...c.entry, revoked_at: '2026-01-01T00:00:00.000Z' }]);
+    const { app, guard } = guardedApp({ redis: url, logger: captureLogger() });
+    await guard.ready;
+    const before = Date.now();
+    await redis.command('CONFIG', 'RESETSTAT');
+    for (let i = 0; i < 5; i++) {
+      await request(app).get('/v2/models/').set('Authorization', `Bearer ${a.token}`).expect(200);
+      await request(app).get('/v2/models/').set('Authorization', `Bearer ${b.token}`).expect(200);
+      await request(app).get('/v2/models/').set('Authorization', `Bearer ${c.token}`).expect(401);
+    }
+    // close() writes what is batched: one script for both keys (the flush timer is 5 s).
+    await guard.close();
+    const stats = await redis.command('INFO', 'commandstats');
+    const writes = Number(/cmdstat_eval(?:sha)?:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    assert.equal(writes, 1, stats);
+    const used = await store.lastUsed();
+    assert.deepEqual(Object.keys(used).sort(), [a.entry.id, b.entry.id].sort());
+    for (const at of Object.values(used)) assert.ok(Date.parse(at) >= before - 1000 && Date.parse(at) <= Date.now());
+    await store.close();
+  });
+
+  test('createBearerStrategy({ redis }): ready, then the same keys', async () => {
     const url = nextUrl();
     const a = makeKey();
     const store = await seed(url, [a.entry]);
-    const { app, guard } = guardedApp({ redis: url, logger: captureLogger() });
-    await guard.ready;
-    for (let i = 0; i < 5; i++) await request(app).get('/v2/models/').set('Authorization', `Bearer ${a.token}`).expect(200);
-    // close() writes what is batched.
-    await guard.close();
-    const used = await store.lastUsed();
-    assert.deepEqual(Object.keys(used), [a.entry.id]);
-    const writes = await redis.command('SELECT', String(db));
-    assert.match(writes, /OK/);
     await store.close();
+    const { createBearerStrategy } = await import('../../src/index.js');
+    const { Passport } = await import('passport');
+    const strategy = createBearerStrategy({ argv: [], env: {}, logger: captureLogger(), redis: url });
+    await strategy.ready;
+    const passport = new Passport();
+    const app = express();
+    app.get('/v2/models/', passport.authenticate(strategy as never, { session: false }), (_req, res) => void res.json({ ok: true }));
+    await request(app).get('/v2/models/').set('Authorization', `Bearer ${a.token}`).expect(200);
+    await request(app).get('/v2/models/').set('Authorization', `Bearer ${makeKey().token}`).expect(401);
+    await strategy.close();
   });
 
   test('an ioredis client the app already has: used, never quit by close()', async () => {
