@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { VARIANTS } from '../bench/variants.js';
 
-test('npm run bench -- --quick measures every variant', { timeout: 120_000 }, async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], { encoding: 'utf8', timeout: 110_000 });
+test('npm run bench -- --quick measures every variant', { timeout: 180_000 }, async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], { encoding: 'utf8', timeout: 170_000 });
   for (const { id } of VARIANTS) {
     const row = new RegExp(`^\\| \\(${id}\\) [^|]+\\| (\\d+) \\|`, 'm').exec(stdout);
     assert.ok(row, `variant (${id}) missing from the table:\n${stdout}`);
