@@ -38,6 +38,13 @@ export const PROFILE_NOTES: Readonly<Record<string, string>> = {
   frames (authenticateAndSettle, authenticate, judge, the middleware) 0.7%. A focused 30-round re-run
   (\`bench/profile.ts --rounds 30 n b\`) gave 0.961. The earlier profile (2026-11-22, self time only) put the
   guard's own functions at 2.3%; today their self times add up to 4.2%, plus 1.9% inside \`crypto.hash\`.`,
+  '(q)/(p) Redis store vs keys file': `Profile of (q) alone, 2026-11-27 (\`bench/profile.ts --prof DIR --inclusive
+  bearerGuardMiddleware,touch,available,find --stop next --under bearerGuardMiddleware q\`): what the Redis store
+  adds on the request path is \`available()\` (one clock read against the staleness limit) at 0.37% of the
+  server's busy CPU inclusive and \`touch()\` (a map write for the batched \`last_used_at\`) at 0.13%; the rest of
+  bearerGuardMiddleware (6.1% in all) is the same code as with the keys file. 0.5% predicts about 0.995; the
+  CPU per request of a 5-round run gave (p)/(q) 0.992, a focused 10-round re-run (\`bench/profile.ts p q\`)
+  1.084 in throughput: the per-round ratios of this pair are noise-bound on this machine.`,
   '(l)/(j) requireScopes': `Profile of (l) alone, 2026-11-27: \`requireScopesMiddleware\` takes 0.4% of the
   server's busy CPU inclusive; the rest of any difference is Express dispatching a second route handler.`,
   '(m)/(j) audit sink': `Profile of (m) alone, 2026-11-27 (\`bench/profile.ts --prof DIR --inclusive

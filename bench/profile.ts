@@ -10,7 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, median } from './measure.js';
-import { VARIANTS } from './variants.js';
+import { startStoreFixtures } from './replicas.js';
+import { BENCH_KEY, VARIANTS } from './variants.js';
 
 const args = process.argv.slice(2);
 const flags = new Map<string, string>();
@@ -35,6 +36,8 @@ async function run(): Promise<void> {
     return v;
   });
   if (variants.length === 0) throw new Error('name at least one variant id');
+  // The store variants (p) and (q) need their Redis and keys file before the server starts.
+  const stores = ids.some((id) => id === 'p' || id === 'q') ? await startStoreFixtures(BENCH_KEY) : undefined;
   const execArgv = ['--import', 'tsx', ...(profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', profDir])];
   const child = fork(join(import.meta.dirname, 'server.ts'), ids, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ports = await new Promise<Record<string, number>>((resolve, reject) => {
@@ -54,6 +57,7 @@ async function run(): Promise<void> {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.disconnect();
     await exited;
+    await stores?.stop();
   }
   const base = rps.get(ids[0]!)!;
   for (const v of variants) {
