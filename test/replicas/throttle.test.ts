@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { changeCharFromEnd } from '../helpers/keys.js';
 import { startCluster, type Cluster } from './cluster.js';
+import { sleep } from './load.js';
 
 const FAILURES = 9;
 
@@ -31,7 +32,7 @@ describe('throttle shared across 3 replicas', { timeout: 60_000, skip: SHARED_TH
   before(async () => {
     cluster = await startCluster({
       throttle: true,
-      args: ['--auth-throttle', '--auth-throttle-failures', String(FAILURES), '--auth-throttle-window-seconds', '60', '--auth-throttle-block-seconds', '30'],
+      args: ['--auth-redis-resync-interval', '1', '--auth-throttle', '--auth-throttle-failures', String(FAILURES), '--auth-throttle-window-seconds', '60', '--auth-throttle-block-seconds', '30'],
     });
   });
   after(() => cluster?.stop());
@@ -40,12 +41,21 @@ describe('throttle shared across 3 replicas', { timeout: 60_000, skip: SHARED_TH
     const attacker = '127.0.0.2';
     const wrong = changeCharFromEnd(cluster.key.token, 1);
     const statuses: number[] = [];
-    // Round-robin over the replicas: no replica alone sees more than a third of the failures.
-    for (let i = 0; i < FAILURES + 1 && !statuses.includes(429); i++) {
+    // Round-robin over the replicas: no replica alone sees more than a third of the failures, so
+    // replicas counting alone would need three times as many. A failure is counted just after its
+    // 401 is sent: a short pause lets each count land before the next attempt.
+    for (let i = 0; i < FAILURES + 2 && !statuses.includes(429); i++) {
       statuses.push((await getFrom(attacker, cluster.replicas[i % 3]!.url, wrong)).status);
+      await sleep(20);
     }
     assert.deepEqual(statuses.slice(0, FAILURES - 1), Array.from({ length: FAILURES - 1 }, () => 401), 'below the limit: plain 401s');
     assert.ok(statuses.includes(429), `the failures of all replicas together reach the limit: ${statuses.join(' ')}`);
+    // The block reaches the other replicas by pub/sub (or the next resync, 1 s here).
+    for (const r of cluster.replicas) {
+      for (const deadline = Date.now() + 2500; (await getFrom(attacker, r.url, cluster.key.token)).status !== 429; await sleep(50)) {
+        assert.ok(Date.now() < deadline, `replica ${r.index} did not apply the block within 2.5 s`);
+      }
+    }
     for (const r of cluster.replicas) {
       for (const token of [wrong, cluster.key.token]) {
         const answer = await getFrom(attacker, r.url, token);
