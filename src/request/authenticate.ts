@@ -131,7 +131,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
   } catch (err) {
     approvals?.keys.close();
-    void closeStore();
+    // Only what the guard opened: a keyStore the app gave stays the app's.
+    void redis?.store.close?.();
     throw err;
   }
   logWarnings(logger, warnings);
