@@ -1,7 +1,7 @@
 // bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list, a live keyring and the enrollment endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BearerGuardOptions } from '../config/options.js';
-import { resolveGuardOptions } from '../config/resolve.js';
+import { resolveGuardOptions, type ResolvedGuardOptions } from '../config/resolve.js';
 import type { KeyringChange } from '../keys/keyring.js';
 import { createAuthenticator } from '../request/authenticate.js';
 import { markAuthOff } from '../request/context.js';
@@ -14,6 +14,7 @@ import { releaseContinue } from './expect-continue.js';
 import { guardThrottle } from '../throttle/for-guard.js';
 import { sendThrottled } from '../throttle/refuse.js';
 import type { ThrottleSettings } from '../throttle/settings.js';
+import type { ThrottleRedis } from '../throttle/throttle.js';
 
 /**
  * The middleware `bearerGuard()` returns. Typed on Node's own request and response so that it
@@ -55,7 +56,15 @@ export interface BearerGuardMiddleware {
  */
 export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware {
   // Also catches app.use(bearerGuard): Express then calls us with (req, res, next).
-  const o = resolveGuardOptions(options, 'bearerGuard');
+  return createGuard(resolveGuardOptions(options, 'bearerGuard'));
+}
+
+/**
+ * {@link bearerGuard} on resolved options; with `throttleRedis`, the throttle (when on) counts
+ * and blocks through that Redis, shared by every replica.
+ * @internal
+ */
+export function createGuard(o: ResolvedGuardOptions, throttleRedis?: ThrottleRedis): BearerGuardMiddleware {
   const auth = createAuthenticator(o);
   const isPublic = createPublicMatcher(o.public, o.publicRootOnly);
   const env = auth.environment;
@@ -63,7 +72,7 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
     auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: the enrollment path is also a public path; remove it from \`public\``);
   }
-  const throttle = guardThrottle(o, auth);
+  const throttle = guardThrottle(o, auth, throttleRedis);
   const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath, throttle);
   const controls = {
     reload: auth.reload,
