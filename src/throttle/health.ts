@@ -15,18 +15,27 @@ export class RedisHealth {
     return this.#down;
   }
 
+  // Called from timers and Redis events: a throwing logger must not become an uncaught exception.
+  #say(line: string): void {
+    try {
+      this.#logger.warn(line);
+    } catch {
+      // The logger's failure is its own.
+    }
+  }
+
   /** Redis failed (an error or no answer in time): say so once. */
   failed(): void {
     if (this.#down) return;
     this.#down = true;
-    this.#logger.warn('bearer-guard: throttle: Redis is unavailable; failed attempts are counted in this process only until it is back (blocks already known stay in force)');
+    this.#say('bearer-guard: throttle: Redis is unavailable; failed attempts are counted in this process only until it is back (blocks already known stay in force)');
   }
 
   /** Redis answered: if it had failed, say it is back, once. */
   answered(): void {
     if (!this.#down) return;
     this.#down = false;
-    this.#logger.warn('bearer-guard: throttle: Redis is back; failed attempts are counted across replicas again');
+    this.#say('bearer-guard: throttle: Redis is back; failed attempts are counted across replicas again');
   }
 }
 
