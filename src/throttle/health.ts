@@ -1,7 +1,7 @@
 // Whether the shared (Redis) counter is in use or the memory fallback is: each change logged once.
 import type { BearerGuardLogger } from '../config/options.js';
 
-/** Logs the fall-back to memory once, and the recovery once. @internal */
+/** Logs the fall-back to memory once, and the recovery once; and the throttle's other lines. @internal */
 export class RedisHealth {
   #down = false;
   readonly #logger: BearerGuardLogger;
@@ -15,8 +15,8 @@ export class RedisHealth {
     return this.#down;
   }
 
-  // Called from timers and Redis events: a throwing logger must not become an uncaught exception.
-  #say(line: string): void {
+  /** Logs one line; called from timers and Redis events, so a throwing logger is ignored. */
+  say(line: string): void {
     try {
       this.#logger.warn(line);
     } catch {
@@ -28,14 +28,14 @@ export class RedisHealth {
   failed(): void {
     if (this.#down) return;
     this.#down = true;
-    this.#say('bearer-guard: throttle: Redis is unavailable; failed attempts are counted in this process only until it is back (blocks already known stay in force)');
+    this.say('bearer-guard: throttle: Redis is unavailable; failed attempts are counted in this process only until it is back (blocks already known stay in force)');
   }
 
   /** Redis answered: if it had failed, say it is back, once. */
   answered(): void {
     if (!this.#down) return;
     this.#down = false;
-    this.#say('bearer-guard: throttle: Redis is back; failed attempts are counted across replicas again');
+    this.say('bearer-guard: throttle: Redis is back; failed attempts are counted across replicas again');
   }
 }
 

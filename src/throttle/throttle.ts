@@ -75,10 +75,10 @@ export function createThrottle(settings: ThrottleSettings, logger: BearerGuardLo
     if (!(res instanceof RateLimiterRes)) return;
     if (!blocks.add(ip, res.msBeforeNext)) return;
     // The replica whose count crossed the limit says so (once per IP and block), and tells the others.
-    if (res.consumedPoints === settings.failures + 1) {
-      logger.warn(`bearer-guard: throttle: ${isIP(ip) === 0 ? 'a client' : ip} reached ${settings.failures + 1} failed attempts within ${settings.windowSeconds} s and is blocked for ${settings.blockSeconds} s (429)`);
-    }
     sync?.publish(ip, res.msBeforeNext);
+    if (res.consumedPoints === settings.failures + 1) {
+      health.say(`bearer-guard: throttle: ${isIP(ip) === 0 ? 'a client' : ip} reached ${settings.failures + 1} failed attempts within ${settings.windowSeconds} s and is blocked for ${settings.blockSeconds} s (429)`);
+    }
   };
 
   const count = (ip: string): Promise<void> => {
