@@ -1,7 +1,7 @@
 // Blocks shared through Redis: published on `<prefix>throttle` at once, and kept in a sorted set re-read every resync interval.
-import type { Redis } from 'ioredis';
 import type { BlockTable } from './blocks.js';
 import { withTimeout, type RedisHealth } from './health.js';
+import type { ThrottleRedisClient } from './redis-client.js';
 
 /** How long any throttle call to Redis may take before it counts as a failure. @internal */
 export const REDIS_TIMEOUT_MS = 1000;
@@ -51,7 +51,7 @@ export interface BlockSync {
  * message is so made good within one interval. Failures go to `health`, never throw.
  * @internal
  */
-export function startBlockSync(client: Redis, prefix: string, resyncIntervalMs: number, blocks: BlockTable, health: RedisHealth): BlockSync {
+export function startBlockSync(client: ThrottleRedisClient, prefix: string, resyncIntervalMs: number, blocks: BlockTable, health: RedisHealth): BlockSync {
   const names = throttleNames(prefix);
   const subscriber = client.duplicate();
   // Without a listener ioredis prints connection errors itself; health reports them once.

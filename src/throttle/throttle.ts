@@ -1,19 +1,19 @@
 // The brute-force throttle: failed attempts counted per client IP (in memory, or in Redis for every replica), blocks checked locally.
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import type { BearerGuardLogger } from '../config/options.js';
 import { BlockTable } from './blocks.js';
 import { clientKey } from './client-ip.js';
 import { RedisHealth, withTimeout } from './health.js';
 import { REDIS_TIMEOUT_MS, startBlockSync, throttleNames, type BlockSync } from './redis-sync.js';
+import type { ThrottleRedisClient } from './redis-client.js';
 import type { ThrottleSettings } from './settings.js';
 
 /** Where the throttle shares its counts and blocks between replicas. @internal */
 export interface ThrottleRedis {
   /** A connected (or connecting) ioredis client; the throttle duplicates it once to subscribe, and never closes it. */
-  readonly client: Redis;
+  readonly client: ThrottleRedisClient;
   /** The key prefix, e.g. `bearer-guard:`; the throttle's names are `<prefix>throttle` and `<prefix>throttle:...`. */
   readonly prefix: string;
   /** How often the blocks are re-read from Redis, in ms (a lost pub/sub message is made good by then). */
