@@ -52,7 +52,9 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
   // --auth-enrollment-path). The environment comes from --auth-environment / DEEPAAS_AUTH_ENVIRONMENT.
   const sources = { envPrefix: 'DEEPAAS_', argv: options.argv };
   const enrollment = loadAuthConfig(sources).keysFile === undefined ? undefined : { path: ENROLLMENT_PATH };
-  const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment });
+  // Brute-force throttle on (50 failed attempts per minute from one IP, then 429 for 5 minutes),
+  // unless --no-auth-throttle or DEEPAAS_AUTH_THROTTLE=false turns it off.
+  const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment, throttle: true });
   app.use(guard);
 
   const forest = options.forest ?? createDefaultForest();

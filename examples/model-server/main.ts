@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { BearerGuardError, deferContinue } from 'bearer-guard';
+import { BearerGuardError, deferContinue, describeThrottle } from 'bearer-guard';
 import { createApp } from './app.js';
 import { parseCommandLine, usage, UsageError } from './cli.js';
 import { listenUrl } from './links.js';
@@ -72,7 +72,8 @@ function main(): void {
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     // The OpenAPI document's server URL (unless --base-url is given): the listen address.
     app.locals['listenUrl'] = listenUrl(address);
-    process.stdout.write(`model server listening on http://${shownHost}:${address.port}\n`);
+    const throttle = guard.throttle === undefined ? 'throttle off' : `throttle: ${describeThrottle(guard.throttle)}`;
+    process.stdout.write(`model server listening on http://${shownHost}:${address.port} (${throttle})\n`);
   });
 
   // `kill -HUP <pid>`: re-read the keys file now (it is also watched), and say what changed.
