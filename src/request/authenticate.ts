@@ -1,6 +1,6 @@
 // Authenticate: the token from the header -> the key's principal, or the refusal (with verify() as the fallback).
 import type { IncomingMessage } from 'node:http';
-import { checkKeysFile, loadConfig } from '../config/load.js';
+import { checkKeysFile, loadConfig, type AuthConfig } from '../config/load.js';
 import { logWarnings } from '../config/log-warnings.js';
 import { TokenFileSource } from '../config/token-file-source.js';
 import type { LoadedEnvironment } from '../config/load-environment.js';
@@ -42,6 +42,8 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
   /** Where the server runs, when `environment` or its posture is configured. */
   readonly environment: ServerEnvironment | undefined;
+  /** The configuration loaded from argv, env and the INI file; undefined when the token was given in code. */
+  readonly config: AuthConfig | undefined;
   /** The enrollment endpoint's path, when configured (only bearerGuard() answers it). */
   readonly enrollmentPath: string | undefined;
   /**
@@ -72,6 +74,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   let approvalKeys: [ApprovalKeysSource, string] | undefined = o.approvalKeys === undefined ? undefined : [o.approvalKeys, 'the approvalKeys option'];
   let loaded: LoadedEnvironment = o;
   let redisSetup: RedisSetup | undefined;
+  let config: AuthConfig | undefined;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -85,7 +88,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     const r = o.redis;
     redisSetup = resolveRedis({ url: r?.url, prefix: r?.prefix, resyncInterval: r?.resyncInterval, maxStaleness: r?.maxStaleness }, { auth_redis_url: REDIS_OPTION }, r, keysFile === undefined ? undefined : { path: keysFile, source: 'the keysFile option' });
   } else {
-    const config = loadConfig(o);
+    config = loadConfig(o);
     warnings.push(...config.warnings);
     if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
     if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
@@ -200,6 +203,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     audit: o.audit,
     issuer,
     environment,
+    config,
     enrollmentPath,
     authenticate,
     enroll: store?.enroll?.bind(store),
