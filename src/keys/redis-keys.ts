@@ -18,6 +18,8 @@ export interface RedisKeys {
   readonly replay: ReplayStore;
   /** `Retry-After` of the 503, in seconds: the resync interval, when the replica next asks Redis. */
   readonly retryAfter: number;
+  /** The connected client, once the first connection succeeds (pending until then). */
+  readonly connected: Promise<Redis>;
 }
 
 /**
@@ -40,6 +42,8 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
     if (setup.client === undefined) await client?.quit().catch(() => client?.disconnect());
   };
   const listeners = new Map<() => void, (() => void) | undefined>();
+  let onConnected: (c: Redis) => void = () => undefined;
+  const connected = new Promise<Redis>((resolve) => (onConnected = resolve));
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<RedisKeyStore> => {
     const c = setup.client !== undefined ? (setup.client as unknown as Redis) : await connectRedis(setup.url!, setup.source);
@@ -53,7 +57,10 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
     });
     [client, store] = [c, s];
     if (closed) await shut();
-    else for (const listener of listeners.keys()) listeners.set(listener, s.subscribe(listener));
+    else {
+      for (const listener of listeners.keys()) listeners.set(listener, s.subscribe(listener));
+      onConnected(c);
+    }
     return s;
   };
   // A Redis unreachable at start-up is tried again every resyncInterval (silently: the first
@@ -110,5 +117,6 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
       },
     }),
     retryAfter: Math.max(1, Math.ceil(setup.resyncInterval)),
+    connected,
   });
 }

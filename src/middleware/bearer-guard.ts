@@ -11,7 +11,7 @@ import { createPublicMatcher, normalise, type RoutedRequest } from '../request/p
 import { optionRangeError } from '../errors/startup.js';
 import { authenticateAndSettle, failClosed } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
-import { guardThrottle } from '../throttle/for-guard.js';
+import { throttleFor } from '../request/redis-throttle.js';
 import { sendThrottled } from '../throttle/refuse.js';
 import type { ThrottleSettings } from '../throttle/settings.js';
 import type { ThrottleRedis } from '../throttle/throttle.js';
@@ -84,7 +84,7 @@ export function createGuard(o: ResolvedGuardOptions, throttleRedis?: ThrottleRed
     void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: the enrollment path is also a public path; remove it from \`public\``);
   }
-  const throttle = guardThrottle(o, auth, throttleRedis);
+  const throttle = throttleFor(o, auth, throttleRedis);
   const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath, throttle);
   const controls = {
     reload: auth.reload,

@@ -10,7 +10,7 @@ import { markAuthOff } from '../request/context.js';
 import { authenticateAndSettle, type AuthedRequest } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
 import { optionRangeError } from '../errors/startup.js';
-import { guardThrottle } from '../throttle/for-guard.js';
+import { throttleFor } from '../request/redis-throttle.js';
 import { sendThrottled } from '../throttle/refuse.js';
 import type { Throttle } from '../throttle/throttle.js';
 
@@ -61,7 +61,7 @@ export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardS
     void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_ENROLLMENT', 'createBearerStrategy: an enrollment path is configured, but only bearerGuard() answers the enrollment endpoint; mount bearerGuard() or remove the path');
   }
-  return new GuardStrategy(auth, guardThrottle(o, auth));
+  return new GuardStrategy(auth, throttleFor(o, auth));
 }
 
 // passport-http-bearer's verify callback; never called, since authenticate() is replaced.

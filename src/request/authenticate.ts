@@ -54,6 +54,8 @@ export interface Authenticator {
   /** The store's enroll(), when it has one. */
   readonly enroll: ((request: EnrollRequest) => Promise<EnrollResult>) | undefined;
   reload(): Promise<KeyringChange>;
+  /** The guard's Redis, when the keys come from it: the throttle shares it once it is connected. */
+  readonly redis: { readonly connected: Promise<unknown>; readonly prefix: string; readonly resyncIntervalMs: number } | undefined;
   /** Settles once the first keyring is in force; rejects with the start-up error when it cannot be loaded. */
   readonly ready: Promise<void>;
   /** Stops the watchers and closes the key store (Redis connections); never rejects. */
@@ -213,6 +215,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
       return live.reload();
     },
     ready: live.ready,
+    redis: redis === undefined ? undefined : Object.freeze({ connected: redis.connected, prefix: redisSetup!.prefix, resyncIntervalMs: redisSetup!.resyncInterval * 1000 }),
     close: async () => {
       live.close();
       approvals?.keys.close();
