@@ -29,7 +29,7 @@ const memoryRequests = quick ? 20_000 : 1_000_000;
 // so that their ratio to unguarded is also measured within one process.
 // The store variants (p: keys file, q: Redis) share a process of their own, so the Redis client's
 // connections and timers stay out of the others' process.
-const PROCESS_GROUPS = [['a', 'b', 'c', 'd', 'g', 'n', 'j', 'k', 'l', 'm'], ['e', 'f'], ['h', 'i'], ['p', 'q']];
+const PROCESS_GROUPS = [['a', 'b', 'c', 'd', 'g', 'n', 'j', 'k', 'l', 'm', 'o'], ['e', 'f'], ['h', 'i'], ['p', 'q']];
 const baseOf = (id: string): string => (id === 'h' || id === 'i' ? 'h' : 'a');
 
 interface TargetSpec {
@@ -51,6 +51,7 @@ const TARGETS: readonly TargetSpec[] = [
   { name: '(k)/(j) 10,000-key keyring', id: 'k', base: 'j', min: 0.97 },
   { name: '(l)/(j) requireScopes', id: 'l', base: 'j', min: 0.98 },
   { name: '(m)/(j) audit sink', id: 'm', base: 'j', min: 0.97 },
+  { name: '(o)/(b) throttle on, valid traffic', id: 'o', base: 'b', min: 0.98 },
   { name: '(q)/(p) Redis store vs keys file', id: 'q', base: 'p', min: 0.97 },
 ];
 /** Goal of the CPU-per-request ratio (p)/(q), measured on the store variants' server process. */

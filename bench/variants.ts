@@ -6,6 +6,7 @@ import { Passport } from 'passport';
 import { Strategy as HttpBearerStrategy } from 'passport-http-bearer';
 import { bearerGuard, createBearerStrategy, MemoryKeyStore, requireScopes, type KeyEntry } from 'bearer-guard';
 import { keysFileApp, redisStoreApp } from './stores.js';
+import { throttledApp } from './throttle.js';
 
 export const BENCH_TOKEN = 'bench-token-3kJ9xQ2mV7pL1sZ8wR4tY6uN0bC5dF';
 export const ROUTE = '/v2/models/iris';
@@ -87,6 +88,8 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'k', label: `bearerGuard, keyStore with ${KEYRING_SIZE.toLocaleString('en')} keys`, header: validKey, expectedStatus: 200, build: () => keyed(KEYRING_SIZE) },
   { id: 'l', label: "(j) + requireScopes('models:read') on the route", header: validKey, expectedStatus: 200, build: () => keyed(1, { scopes: true }) },
   { id: 'm', label: '(j) + audit sink that drops events', header: validKey, expectedStatus: 200, build: () => keyed(1, { audit: true }) },
+  // The brute-force throttle on (one other client blocked), against (b): valid traffic.
+  { id: 'o', label: '(b) + throttle on, one other client blocked', header: valid, expectedStatus: 200, build: () => throttledApp(BENCH_TOKEN, ROUTE, payload) },
   // Where the keyring comes from: a keys file (p) against Redis (q), in a process of their own (bench/stores.ts).
   { id: 'p', label: 'bearerGuard, keys file with 1 key', header: validKey, expectedStatus: 200, build: () => keysFileApp(ROUTE, payload) },
   { id: 'q', label: 'bearerGuard, Redis store with 1 key', header: validKey, expectedStatus: 200, build: () => redisStoreApp(ROUTE, payload) },

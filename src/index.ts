@@ -29,6 +29,8 @@ export { BEARER_GUARD_FLAGS, type BearerGuardFlag } from './config/flags.js';
 export { loadAuthConfig, type AuthConfig } from './config/load.js';
 /** The type of `AuthConfig.token`, with its `reveal()`. */
 export { Secret } from './safety/secret.js';
+/** The brute-force throttle: the `throttle` option's type, the settings in force (`guard.throttle`), and their one-line description for start-up output. */
+export { describeThrottle, type ThrottleOption, type ThrottleSettings } from './throttle/settings.js';
 /** Options types, so callers can build options objects with checking. */
 export type { BearerGuardOptions, BearerCheckOptions, LoadAuthConfigOptions, BearerGuardLogger } from './config/options.js';
 /** The `redis` option's object form and the ioredis client it accepts (typed structurally: ioredis stays optional). */

@@ -298,7 +298,7 @@ describe('model server with --auth-keys-file', { timeout: 120_000 }, () => {
   test('stops cleanly on SIGTERM; no line of stdout or stderr holds a token or a digest', async () => {
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
     const [first, ...rest] = server.stdout().split('\n');
-    assert.match(first ?? '', /^model server listening on http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(first ?? '', /^model server listening on http:\/\/127\.0\.0\.1:\d+ \(throttle: 50 failures\/60 s per IP, 300 s block\)$/);
     for (const line of rest.filter((l) => l !== '')) assert.doesNotThrow(() => JSON.parse(line), line);
     const secrets = Object.values(keys).flatMap((k) => [k.token, k.entry.digest.slice('sha256:'.length)]);
     for (const secret of secrets) {

@@ -88,7 +88,7 @@ function shutdownCase(label: string, server: () => StartedServer, tokens: string
     const exit = await server().stop();
     assert.deepEqual(exit, { code: 0, signal: null });
     const [first, ...rest] = server().stdout().split('\n');
-    assert.match(`${first}\n`, /^model server listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    assert.match(`${first}\n`, /^model server listening on http:\/\/127\.0\.0\.1:\d+ \(throttle: 50 failures\/60 s per IP, 300 s block\)\n$/);
     assert.equal(rest.pop(), '', 'stdout ends with a newline');
     assert.ok(rest.length > 0, 'the requests above were audited');
     for (const line of rest) {

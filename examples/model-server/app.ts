@@ -53,7 +53,9 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
   const sources = { envPrefix: 'DEEPAAS_', argv: options.argv };
   const config = loadAuthConfig(sources);
   const enrollment = config.keysFile === undefined && config.redisUrl === undefined ? undefined : { path: ENROLLMENT_PATH };
-  const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment });
+  // Brute-force throttle on (50 failed attempts per minute from one IP, then 429 for 5 minutes),
+  // unless --no-auth-throttle or DEEPAAS_AUTH_THROTTLE=false turns it off.
+  const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment, throttle: true });
   app.use(guard);
 
   const forest = options.forest ?? createDefaultForest();

@@ -2,8 +2,8 @@
 import { loadAuthConfig } from 'bearer-guard';
 
 /**
- * ` (keys from Redis redis://host:6379/0, prefix bearer-guard:)` when the keys come from Redis,
- * otherwise the empty string (the start-up line stays as it always was).
+ * `keys from Redis redis://host:6379/0, prefix bearer-guard:` when the keys come from Redis,
+ * otherwise the empty string (the start-up line then says only the throttle).
  */
 export function keysSourceNote(argv: readonly string[]): string {
   const config = loadAuthConfig({ envPrefix: 'DEEPAAS_', argv });
@@ -11,5 +11,5 @@ export function keysSourceNote(argv: readonly string[]): string {
   // Scheme, host, port and database only: never the user, password or query.
   const url = new URL(config.redisUrl.reveal());
   const db = url.pathname === '/' ? '' : url.pathname;
-  return ` (keys from Redis ${url.protocol}//${url.host}${db}, prefix ${config.redisPrefix ?? 'bearer-guard:'})`;
+  return `keys from Redis ${url.protocol}//${url.host}${db}, prefix ${config.redisPrefix ?? 'bearer-guard:'}`;
 }

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { BearerGuardError, deferContinue } from 'bearer-guard';
+import { BearerGuardError, deferContinue, describeThrottle } from 'bearer-guard';
 import { createApp } from './app.js';
 import { parseCommandLine, usage, UsageError } from './cli.js';
 import { listenUrl } from './links.js';
@@ -74,7 +74,9 @@ function main(): void {
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     // The OpenAPI document's server URL (unless --base-url is given): the listen address.
     app.locals['listenUrl'] = listenUrl(address);
-    process.stdout.write(`model server listening on http://${shownHost}:${address.port}${note}\n`);
+    const throttle = guard.throttle === undefined ? 'throttle off' : `throttle: ${describeThrottle(guard.throttle)}`;
+    // Where the keys come from (Redis, named without its password), then the throttle.
+    process.stdout.write(`model server listening on http://${shownHost}:${address.port} (${[note, throttle].filter((x) => x !== '').join('; ')})\n`);
   });
   // With Redis, the keys load asynchronously: listen only once they are in force, or exit 1.
   guard.ready.then(listen, fail);

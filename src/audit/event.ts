@@ -23,6 +23,8 @@ export type AuditReason =
   | 'method_not_allowed'
   | 'internal_error'
   | 'store_unavailable'
+  // The client IP is blocked by the brute-force throttle (429).
+  | 'throttled'
   // Approval decisions (type "approval"): the verifier's reasons; "expired" is shared.
   | 'approval_required'
   | ApprovalReason;
@@ -40,7 +42,7 @@ export interface AuditEvent {
   readonly method: string;
   /** Without the query string, control characters escaped, token-like segments replaced, capped at 256. */
   readonly path: string;
-  /** `req.ip`, which follows Express's `trust proxy`; the socket's address without Express. */
+  /** `req.ip`, which follows Express's `trust proxy`; the socket's address without Express; `[redacted]` for a token-like forwarded value. */
   readonly ip: string;
   readonly key_id?: string;
   readonly key_name?: string;
@@ -137,6 +139,8 @@ function clientIp(req: IncomingMessage): string {
     const app = (req as { app?: { get?(name: string): unknown } }).app;
     const trusting = typeof app?.get === 'function' && Boolean(app.get('trust proxy'));
     const ip = trusting ? (req as { ip?: unknown }).ip : req.socket?.remoteAddress;
+    // A trusted X-Forwarded-For is still client text: a token pasted there must not be echoed.
+    if (trusting && typeof ip === 'string' && mayContainToken(ip)) return '[redacted]';
     return typeof ip === 'string' ? safeText(ip, 64) : '';
   } catch {
     return '';

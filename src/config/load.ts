@@ -158,13 +158,13 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     if (required) {
       throw new BearerGuardConfigError(
         'ERR_BEARER_GUARD_TOKEN_REQUIRED',
-        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in a config file named with --config-file <path> or env ${env.names.configFile} (or name a keys file with --auth-keys-file)`,
+        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in a config file named with --config-file <path> or env ${env.names.configFile} (or name a keys file with --auth-keys-file, or Redis with --auth-redis-url)`,
       );
     }
     warnings.push(
       warning(
         'W_BEARER_GUARD_AUTH_OFF',
-        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token in a config file, or name a keys file with --auth-keys-file (add --auth-required to refuse to start without one)`,
+        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token in a config file, or name a keys file with --auth-keys-file or Redis with --auth-redis-url (add --auth-required to refuse to start without one)`,
       ),
     );
   }

@@ -6,6 +6,7 @@ import type { KeyStore } from '../keys/store.js';
 import type { KeyFamily } from '../keys/types.js';
 import type { IncomingMessage } from 'node:http';
 import type { EnvironmentPosture } from '../request/environment-context.js';
+import type { ThrottleOption } from '../throttle/settings.js';
 
 /** Where bearer-guard writes its start-up warnings and internal-error reports. */
 export interface BearerGuardLogger {
@@ -143,6 +144,18 @@ export interface BearerCheckOptions extends LoadAuthConfigOptions {
    * @defaultValue none: no enrollment endpoint
    */
   enrollment?: { path: string } | undefined;
+  /**
+   * The brute-force throttle: after `failures` refused attempts (401 with a token) from one client
+   * IP within `windowSeconds`, every request from that IP to a guarded route is answered 429
+   * `rate_limited` for `blockSeconds`, even with a valid key. `true` turns it on with the defaults
+   * (50 failures per 60 s, 300 s block); an object changes some of them. The IP is `req.ip`:
+   * behind a proxy, set Express's `trust proxy`. Used when neither `--auth-throttle` /
+   * `--no-auth-throttle`, the `AUTH_THROTTLE` env var nor the INI key `auth_throttle` says; the
+   * numbers likewise give way to `--auth-throttle-failures`, `--auth-throttle-window-seconds` and
+   * `--auth-throttle-block-seconds` (and their env vars and INI keys).
+   * @defaultValue `false`: off, so test suites and `selfTest` that send many refused requests are never blocked
+   */
+  throttle?: ThrottleOption | undefined;
   /**
    * Keys from Redis, shared by every replica (see docs/configuration.md#redis): a URL, an ioredis
    * client the app already has, or {@link BearerGuardRedisOptions}. Each replica serves from its

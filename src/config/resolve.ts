@@ -4,6 +4,7 @@ import type { AuditSink } from '../audit/event.js';
 import type { KeyStore } from '../keys/store.js';
 import type { KeyFamily } from '../keys/types.js';
 import type { EnvironmentPosture } from '../request/environment-context.js';
+import type { ThrottleOption } from '../throttle/settings.js';
 import {
   DEFAULT_FAMILIES,
   DEFAULT_MAX_TOKEN_LENGTH,
@@ -47,6 +48,8 @@ export interface ResolvedCheckOptions extends ResolvedLoadOptions {
   readonly verify: BearerCheckOptions['verify'];
   readonly audit: AuditSink | undefined;
   readonly approvalKeys: ApprovalKeysSource | undefined;
+  /** The `throttle` option, validated; merged with the loaded settings by resolveThrottle(). */
+  readonly throttle: ThrottleOption | undefined;
 }
 
 /** @internal */
@@ -85,6 +88,7 @@ function check(o: Partial<BearerCheckOptions>, fn: string): ResolvedCheckOptions
     verify: o.verify,
     audit: o.audit,
     approvalKeys: o.approvalKeys,
+    throttle: o.throttle,
   });
 }
 

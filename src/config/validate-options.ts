@@ -4,6 +4,7 @@ import { mayContainToken } from '../safety/redact.js';
 import { closest } from './did-you-mean.js';
 import { describe, unshown, validatePublic, validateTokenOption } from './option-values.js';
 import { checkRedisOption } from './redis-option.js';
+import { validateThrottleOption } from '../throttle/validate.js';
 import { ENVIRONMENT_RULE, isEnvironmentName, isPosture, POSTURE_RULE, validateEnrollmentPath } from './environment-rules.js';
 
 type Fail = { type(expected: string): never; range(message: string): never };
@@ -95,6 +96,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     },
   },
   redis: { level: 'check', check: (v, f) => checkRedisOption(v, f) },
+  throttle: { level: 'check', check: (v, f) => validateThrottleOption(v, f) },
   public: { level: 'guard', check: (v, _f, fn) => validatePublic(v, fn) },
 };
 

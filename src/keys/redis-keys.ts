@@ -18,12 +18,15 @@ export interface RedisKeys {
   readonly replay: ReplayStore;
   /** `Retry-After` of the 503, in seconds: the resync interval, when the replica next asks Redis. */
   readonly retryAfter: number;
+  /** The connected client, once the first connection succeeds (pending until then). */
+  readonly connected: Promise<Redis>;
 }
 
 /**
  * Starts connecting at once and returns a store whose `list()` waits for the connection: the
- * guard's first keyring is then ready asynchronously. A connection that fails rejects every
- * `list()` with the start-up error (`ERR_BEARER_GUARD_REDIS`, naming the URL without its password).
+ * guard's first keyring is then ready asynchronously. A connection that fails rejects `list()`
+ * with the start-up error (`ERR_BEARER_GUARD_REDIS`, naming the URL without its password), and is
+ * tried again every `resyncInterval`; once it succeeds, subscribers hear of it (the guard reloads).
  * `close()` closes the store and, when the guard opened it, the connection (also when it is
  * still opening).
  * @internal
@@ -38,7 +41,11 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
     // A client the app gave is the app's to quit.
     if (setup.client === undefined) await client?.quit().catch(() => client?.disconnect());
   };
-  const connecting = (async (): Promise<RedisKeyStore> => {
+  const listeners = new Map<() => void, (() => void) | undefined>();
+  let onConnected: (c: Redis) => void = () => undefined;
+  const connected = new Promise<Redis>((resolve) => (onConnected = resolve));
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<RedisKeyStore> => {
     const c = setup.client !== undefined ? (setup.client as unknown as Redis) : await connectRedis(setup.url!, setup.source);
     const s = await RedisKeyStore.connect({
       client: c,
@@ -50,24 +57,40 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
     });
     [client, store] = [c, s];
     if (closed) await shut();
+    else {
+      for (const listener of listeners.keys()) listeners.set(listener, s.subscribe(listener));
+      onConnected(c);
+    }
     return s;
-  })();
-  // Whoever lists sees the failure; this only keeps an unawaited rejection from being unhandled.
-  connecting.catch(() => undefined);
+  };
+  // A Redis unreachable at start-up is tried again every resyncInterval (silently: the first
+  // failure was logged), and its keys come in force once it answers, without a restart.
+  const attempt = (again: boolean): Promise<RedisKeyStore> => {
+    const p = connect();
+    p.then(
+      () => {
+        // The first keyring is the guard's first list(); after a failed start, tell it to reload.
+        if (again) for (const listener of listeners.keys()) listener();
+      },
+      () => {
+        if (closed) return;
+        retry = setTimeout(() => void (connecting = attempt(true)), setup.resyncInterval * 1000);
+        retry.unref();
+      },
+    );
+    return p;
+  };
+  let connecting = attempt(false);
   let replay: RedisReplayStore | undefined;
 
   const keyStore: KeyStore = {
     description: `Redis ${label} (prefix ${setup.prefix})`,
     list: async (): Promise<readonly KeyEntry[]> => (await connecting).list(),
     subscribe(listener: () => void): () => void {
-      let stop: (() => void) | undefined;
-      let stopped = false;
-      connecting.then((s) => {
-        if (!stopped && !closed) stop = s.subscribe(listener);
-      }, () => undefined);
+      listeners.set(listener, store?.subscribe(listener));
       return () => {
-        stopped = true;
-        stop?.();
+        listeners.get(listener)?.();
+        listeners.delete(listener);
       };
     },
     // Before the connection is up the keyring is not either, and requests wait for it.
@@ -77,6 +100,9 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
     close: async () => {
       if (closed) return;
       closed = true;
+      clearTimeout(retry);
+      for (const stop of listeners.values()) stop?.();
+      listeners.clear();
       await shut();
     },
   };
@@ -91,5 +117,6 @@ export function openRedisKeys(setup: RedisSetup, logger: BearerGuardLogger): Red
       },
     }),
     retryAfter: Math.max(1, Math.ceil(setup.resyncInterval)),
+    connected,
   });
 }

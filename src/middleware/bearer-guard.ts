@@ -1,7 +1,7 @@
 // bearerGuard(): deny-by-default Express middleware with an exact public-path allow-list, a live keyring and the enrollment endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BearerGuardOptions } from '../config/options.js';
-import { resolveGuardOptions } from '../config/resolve.js';
+import { resolveGuardOptions, type ResolvedGuardOptions } from '../config/resolve.js';
 import type { KeyringChange } from '../keys/keyring.js';
 import { createAuthenticator } from '../request/authenticate.js';
 import { markAuthOff } from '../request/context.js';
@@ -11,6 +11,10 @@ import { createPublicMatcher, normalise, type RoutedRequest } from '../request/p
 import { optionRangeError } from '../errors/startup.js';
 import { authenticateAndSettle, failClosed } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
+import { throttleFor } from '../request/redis-throttle.js';
+import { sendThrottled } from '../throttle/refuse.js';
+import type { ThrottleSettings } from '../throttle/settings.js';
+import type { ThrottleRedis } from '../throttle/throttle.js';
 
 /**
  * The middleware `bearerGuard()` returns. Typed on Node's own request and response so that it
@@ -40,6 +44,8 @@ export interface BearerGuardMiddleware {
    * it never rejects, and callers may ignore it.
    */
   close(): Promise<void>;
+  /** The brute-force throttle in force (see the `throttle` option), or undefined when it is off. */
+  readonly throttle: ThrottleSettings | undefined;
 }
 
 /**
@@ -62,16 +68,33 @@ export interface BearerGuardMiddleware {
  */
 export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware {
   // Also catches app.use(bearerGuard): Express then calls us with (req, res, next).
-  const o = resolveGuardOptions(options, 'bearerGuard');
+  return createGuard(resolveGuardOptions(options, 'bearerGuard'));
+}
+
+/**
+ * {@link bearerGuard} on resolved options; with `throttleRedis`, the throttle (when on) counts
+ * and blocks through that Redis, shared by every replica.
+ * @internal
+ */
+export function createGuard(o: ResolvedGuardOptions, throttleRedis?: ThrottleRedis): BearerGuardMiddleware {
   const auth = createAuthenticator(o);
   const isPublic = createPublicMatcher(o.public, o.publicRootOnly);
-  const controls = { reload: auth.reload, close: auth.close, ready: auth.ready };
   const env = auth.environment;
   if (auth.enrollmentPath !== undefined && o.public.some((p) => normalise(p, false, false) === normalise(auth.enrollmentPath!, false, false))) {
     void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: the enrollment path is also a public path; remove it from \`public\``);
   }
-  const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath);
+  const throttle = throttleFor(o, auth, throttleRedis);
+  const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath, throttle);
+  const controls = {
+    reload: auth.reload,
+    ready: auth.ready,
+    close: (): Promise<void> => {
+      throttle?.close();
+      return auth.close();
+    },
+    throttle: throttle?.settings,
+  };
 
   if (auth.mode === 'off') {
     return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
@@ -83,13 +106,18 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
   }
   return Object.assign(function bearerGuardMiddleware(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) {
     let open: boolean;
+    let blockedMs = 0;
     try {
       // The enrollment endpoint is answered here: an enrollment token never reaches the app.
       if (enrollment?.matches(req as RoutedRequest) === true) {
-        enrollment.handle(req, res);
+        blockedMs = throttle === undefined ? 0 : throttle.blockedFor(req);
+        if (blockedMs > 0) sendThrottled(auth.audit, req, res, blockedMs);
+        else enrollment.handle(req, res);
         return;
       }
       open = isPublic(req as RoutedRequest);
+      // A blocked client IP is refused before its token is even read: a right guess gets 429 too.
+      if (!open && throttle !== undefined) blockedMs = throttle.blockedFor(req);
     } catch (err) {
       // A request whose path cannot even be read is settled like any failed check: 500.
       failClosed(auth, req, res, err);
@@ -101,6 +129,10 @@ export function bearerGuard(options?: BearerGuardOptions): BearerGuardMiddleware
       next();
       return;
     }
-    authenticateAndSettle(auth, req, res, next as () => void);
+    if (blockedMs > 0) {
+      sendThrottled(auth.audit, req, res, blockedMs);
+      return;
+    }
+    authenticateAndSettle(auth, req, res, next as () => void, undefined, throttle);
   }, controls);
 }

@@ -10,6 +10,9 @@ import { markAuthOff } from '../request/context.js';
 import { authenticateAndSettle, type AuthedRequest } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
 import { optionRangeError } from '../errors/startup.js';
+import { throttleFor } from '../request/redis-throttle.js';
+import { sendThrottled } from '../throttle/refuse.js';
+import type { Throttle } from '../throttle/throttle.js';
 
 /** What the strategy hands to passport as `req.user` on success: the same object as `req.auth`. */
 export type BearerIdentity = BearerAuth;
@@ -32,7 +35,7 @@ export interface BearerGuardStrategy {
 // passport fills these in on a per-request copy of the strategy.
 interface PassportActions {
   success(user: BearerIdentity, info?: unknown): void;
-  fail(challenge: string, status: number): void;
+  fail(challenge: string | number, status?: number): void;
   pass(): void;
   error(err: Error): void;
 }
@@ -52,12 +55,13 @@ interface PassportActions {
  * ```
  */
 export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardStrategy {
-  const auth = createAuthenticator(resolveCheckOptions(options, 'createBearerStrategy'));
+  const o = resolveCheckOptions(options, 'createBearerStrategy');
+  const auth = createAuthenticator(o);
   if (auth.enrollmentPath !== undefined) {
     void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_ENROLLMENT', 'createBearerStrategy: an enrollment path is configured, but only bearerGuard() answers the enrollment endpoint; mount bearerGuard() or remove the path');
   }
-  return new GuardStrategy(auth);
+  return new GuardStrategy(auth, throttleFor(o, auth));
 }
 
 // passport-http-bearer's verify callback; never called, since authenticate() is replaced.
@@ -65,13 +69,15 @@ const unusedVerify = (_token: string, done: (error: unknown, user?: unknown) => 
 
 class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements BearerGuardStrategy {
   declare private readonly auth: Authenticator;
+  declare private readonly throttle: Throttle | undefined;
 
-  constructor(auth: Authenticator) {
+  constructor(auth: Authenticator, throttle: Throttle | undefined) {
     // passport-http-bearer's own header parsing and verify callback are bypassed by authenticate().
     super(unusedVerify);
     // Not a #private field: passport calls authenticate() on Object.create(strategy), which has
     // no private slots. Non-enumerable keeps inspection short (it holds digests, never tokens).
     Object.defineProperty(this, 'auth', { value: auth, enumerable: false });
+    Object.defineProperty(this, 'throttle', { value: throttle, enumerable: false });
   }
 
   reload(): Promise<KeyringChange> {
@@ -83,6 +89,7 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
   }
 
   close(): Promise<void> {
+    this.throttle?.close();
     return this.auth.close();
   }
 
@@ -93,10 +100,17 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
       this.pass();
       return;
     }
+    // A blocked client IP gets 429 before its token is read, as with bearerGuard.
+    const blockedMs = this.throttle === undefined ? 0 : this.throttle.blockedFor(req);
+    if (blockedMs > 0) {
+      if (req.res) sendThrottled(this.auth.audit, req, req.res, blockedMs);
+      else this.fail(429);
+      return;
+    }
     // Answers refusals like bearerGuard (JSON body) rather than passport's text "Unauthorized".
     authenticateAndSettle(this.auth, req, req.res, () => this.success((req as AuthedRequest).auth!), {
       refuse: (challenge, status) => this.fail(challenge, status),
       fail: () => this.error(new Error('bearer-guard: error inside the token check')),
-    });
+    }, this.throttle);
   }
 }

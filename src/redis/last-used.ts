@@ -34,6 +34,12 @@ export class LastUsedWriter {
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
 
+  /**
+   * @param client - the store's connection
+   * @param hash - the `<prefix>last-used` hash
+   * @param label - names the Redis in the log line, e.g. `Redis redis://127.0.0.1:6379/0`
+   * @param logger - gets one line when writes start failing
+   */
   constructor(client: Redis, hash: string, label: string, logger: RedisLogger) {
     this.#client = client;
     this.#hash = hash;

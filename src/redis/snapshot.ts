@@ -18,17 +18,18 @@ export interface Snapshot {
 // One script, so that the epoch and the entries are read at the same instant.
 const READ = "return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}";
 
-// Compare-and-set: only when the epoch is still ARGV[1] ('' = missing), apply ARGV[3] HSET pairs
-// and HDEL the rest, bump the epoch (or create it as ARGV[2]) and publish the new one.
+// Compare-and-set: only when the epoch is still ARGV[1] ('' = missing), apply ARGV[4] HSET pairs
+// and HDEL the rest, bump the epoch (or create it as ARGV[2]) and publish the new one on the
+// channel ARGV[3] (a channel is no key: a client's keyPrefix must not rename it).
 const WRITE = `
 local cur = redis.call('GET', KEYS[1])
 if (cur or '') ~= ARGV[1] then return false end
-local i = 4
-for n = 1, tonumber(ARGV[3]) do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
+local i = 5
+for n = 1, tonumber(ARGV[4]) do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
 for j = i, #ARGV do redis.call('HDEL', KEYS[2], ARGV[j]) end
 local e
 if cur then e = redis.call('INCR', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]); e = tonumber(ARGV[2]) end
-redis.call('PUBLISH', KEYS[3], tostring(e))
+redis.call('PUBLISH', ARGV[3], tostring(e))
 return tostring(e)`;
 
 /** Reads the epoch and every entry in one script. @internal */
@@ -103,7 +104,7 @@ export function diffEntries(before: ReadonlyMap<string, string>, after: readonly
  * @internal
  */
 export async function compareAndSet(client: Redis, names: RedisNames, epoch: number | undefined, diff: KeyringDiff): Promise<number | undefined> {
-  const args = [epoch === undefined ? '' : String(epoch), String(Date.now()), String(diff.sets.length), ...diff.sets.flat(), ...diff.dels];
-  const reply = await withTimeout(client.eval(WRITE, 3, names.epoch, names.keys, names.changes, ...args), COMMAND_TIMEOUT_MS);
+  const args = [epoch === undefined ? '' : String(epoch), String(Date.now()), names.changes, String(diff.sets.length), ...diff.sets.flat(), ...diff.dels];
+  const reply = await withTimeout(client.eval(WRITE, 2, names.epoch, names.keys, ...args), COMMAND_TIMEOUT_MS);
   return reply === null ? undefined : Number(reply);
 }

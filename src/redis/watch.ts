@@ -18,7 +18,9 @@ export interface WatchHandlers {
  * @internal
  */
 export function watchChanges(client: Redis, names: RedisNames, resyncIntervalMs: number, handlers: WatchHandlers): () => void {
-  const subscriber = client.duplicate({ lazyConnect: true });
+  // Connects at once; every (re)connect subscribes (again: SUBSCRIBE is idempotent, and a first
+  // subscribe that failed while Redis was away is retried) and re-reads the epoch.
+  const subscriber = client.duplicate({ lazyConnect: false });
   // The subscriber's failures show up in the epoch re-reads; without a listener ioredis prints them.
   subscriber.on('error', () => undefined);
   subscriber.on('message', (channel: string, message: string) => {
@@ -26,9 +28,11 @@ export function watchChanges(client: Redis, names: RedisNames, resyncIntervalMs:
     if (channel === names.changes && Number.isSafeInteger(epoch)) handlers.onPublished(epoch);
   });
   const onReady = (): void => handlers.onResync();
-  subscriber.on('ready', onReady);
+  subscriber.on('ready', () => {
+    subscriber.subscribe(names.changes).catch(() => undefined);
+    onReady();
+  });
   client.on('ready', onReady);
-  subscriber.subscribe(names.changes).catch(() => undefined);
   const timer = setInterval(onReady, resyncIntervalMs);
   timer.unref();
   return () => {

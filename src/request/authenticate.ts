@@ -1,6 +1,6 @@
 // Authenticate: the token from the header -> the key's principal, or the refusal (with verify() as the fallback).
 import type { IncomingMessage } from 'node:http';
-import { checkKeysFile, loadConfig } from '../config/load.js';
+import { checkKeysFile, loadConfig, type AuthConfig } from '../config/load.js';
 import { logWarnings } from '../config/log-warnings.js';
 import { TokenFileSource } from '../config/token-file-source.js';
 import type { LoadedEnvironment } from '../config/load-environment.js';
@@ -42,6 +42,8 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): Outcome | Promise<Outcome>;
   /** Where the server runs, when `environment` or its posture is configured. */
   readonly environment: ServerEnvironment | undefined;
+  /** The configuration loaded from argv, env and the INI file; undefined when the token was given in code. */
+  readonly config: AuthConfig | undefined;
   /** The enrollment endpoint's path, when configured (only bearerGuard() answers it). */
   readonly enrollmentPath: string | undefined;
   /**
@@ -52,6 +54,8 @@ export interface Authenticator {
   /** The store's enroll(), when it has one. */
   readonly enroll: ((request: EnrollRequest) => Promise<EnrollResult>) | undefined;
   reload(): Promise<KeyringChange>;
+  /** The guard's Redis, when the keys come from it: the throttle shares it once it is connected. */
+  readonly redis: { readonly connected: Promise<unknown>; readonly prefix: string; readonly resyncIntervalMs: number } | undefined;
   /** Settles once the first keyring is in force; rejects with the start-up error when it cannot be loaded. */
   readonly ready: Promise<void>;
   /** Stops the watchers and closes the key store (Redis connections); never rejects. */
@@ -72,6 +76,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   let approvalKeys: [ApprovalKeysSource, string] | undefined = o.approvalKeys === undefined ? undefined : [o.approvalKeys, 'the approvalKeys option'];
   let loaded: LoadedEnvironment = o;
   let redisSetup: RedisSetup | undefined;
+  let config: AuthConfig | undefined;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
     o.token.forEach((token, i) => {
@@ -85,7 +90,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     const r = o.redis;
     redisSetup = resolveRedis({ url: r?.url, prefix: r?.prefix, resyncInterval: r?.resyncInterval, maxStaleness: r?.maxStaleness }, { auth_redis_url: REDIS_OPTION }, r, keysFile === undefined ? undefined : { path: keysFile, source: 'the keysFile option' });
   } else {
-    const config = loadConfig(o);
+    config = loadConfig(o);
     warnings.push(...config.warnings);
     if (config.token) legacy.push({ id: 'token', token: config.token.reveal() });
     if (config.tokenSha256) legacy.push({ id: 'token', digest: config.tokenSha256.reveal() });
@@ -131,7 +136,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
   } catch (err) {
     approvals?.keys.close();
-    void closeStore();
+    // Only what the guard opened: a keyStore the app gave stays the app's.
+    void redis?.store.close?.();
     throw err;
   }
   logWarnings(logger, warnings);
@@ -199,6 +205,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     audit: o.audit,
     issuer,
     environment,
+    config,
     enrollmentPath,
     authenticate,
     enroll: store?.enroll?.bind(store),
@@ -208,6 +215,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
       return live.reload();
     },
     ready: live.ready,
+    redis: redis === undefined ? undefined : Object.freeze({ connected: redis.connected, prefix: redisSetup!.prefix, resyncIntervalMs: redisSetup!.resyncInterval * 1000 }),
     close: async () => {
       live.close();
       approvals?.keys.close();

@@ -11,6 +11,8 @@ import type { Outcome } from './outcome.js';
 import { createPublicMatcher, type RoutedRequest } from './public-paths.js';
 import { sendFailure } from './respond.js';
 import { failClosed } from './settle.js';
+import { countsAsGuess } from '../throttle/refuse.js';
+import type { Throttle } from '../throttle/throttle.js';
 
 /** The endpoint: whether a request is for it, and its handler. @internal */
 export interface EnrollmentEndpoint {
@@ -22,10 +24,11 @@ export interface EnrollmentEndpoint {
  * Builds the endpoint at `path` (matched like a public path). POST only; the token must be a
  * valid enrollment token bound to this server's environment; the body is read (at most 1 KiB)
  * only after that; then the store consumes one use and adds the agent key atomically, the
- * keyring is reloaded so the key works at once, and the key is answered with 201.
+ * keyring is reloaded so the key works at once, and the key is answered with 201. A 401 counts
+ * as a failed attempt for the `throttle`, if any.
  * @internal
  */
-export function createEnrollmentEndpoint(auth: Authenticator, path: string): EnrollmentEndpoint {
+export function createEnrollmentEndpoint(auth: Authenticator, path: string, throttle?: Throttle): EnrollmentEndpoint {
   const matches = createPublicMatcher([path]);
   const failures = prepareEnrollmentFailures(auth.realm);
   const enroll = auth.enroll!;
@@ -40,6 +43,7 @@ export function createEnrollmentEndpoint(auth: Authenticator, path: string): Enr
   const proceed = async (req: IncomingMessage, res: ServerResponse, outcome: Outcome): Promise<void> => {
     if (outcome.failure !== undefined) {
       audit(req, 'deny', outcome.failure.reason, outcome.failure.status, outcome.principal);
+      if (throttle !== undefined && countsAsGuess(outcome.failure)) throttle.failed(req);
       sendFailure(req, res, outcome.failure);
       return;
     }

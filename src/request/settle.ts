@@ -7,6 +7,8 @@ import { reportInternalError } from '../safety/internal-error.js';
 import type { Authenticator } from './authenticate.js';
 import { setServerEnvironment } from './environment-context.js';
 import type { Outcome } from './outcome.js';
+import type { Throttle } from '../throttle/throttle.js';
+import { countsAsGuess } from '../throttle/refuse.js';
 import { sendFailure, sendInternalError } from './respond.js';
 
 /** A request after the guard: `req.auth` is its principal. @internal */
@@ -24,7 +26,7 @@ export interface Fallback {
  * Every decision goes to the audit sink, if any.
  * @internal
  */
-export function authenticateAndSettle(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, admit: () => void, fallback?: Fallback): void {
+export function authenticateAndSettle(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, admit: () => void, fallback?: Fallback, throttle?: Throttle): void {
   let outcome: Outcome | Promise<Outcome>;
   try {
     outcome = auth.authenticate(req);
@@ -34,15 +36,15 @@ export function authenticateAndSettle(auth: Authenticator, req: IncomingMessage,
   }
   if (outcome instanceof Promise) {
     outcome.then(
-      (o) => settle(auth, req, res, admit, fallback, o),
+      (o) => settle(auth, req, res, admit, fallback, o, throttle),
       (err: unknown) => failClosed(auth, req, res, err, fallback),
     );
     return;
   }
-  settle(auth, req, res, admit, fallback, outcome);
+  settle(auth, req, res, admit, fallback, outcome, throttle);
 }
 
-function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, admit: () => void, fallback: Fallback | undefined, outcome: Outcome): void {
+function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse | undefined, admit: () => void, fallback: Fallback | undefined, outcome: Outcome, throttle: Throttle | undefined): void {
   const { audit } = auth;
   if (outcome.failure === undefined) {
     if (audit !== undefined) emit(audit, auditEvent(req, 'allow', 'ok', 200, outcome.principal));
@@ -54,6 +56,7 @@ function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse |
   }
   const f = outcome.failure;
   if (audit !== undefined) emit(audit, auditEvent(req, 'deny', f.reason, f.status, outcome.principal));
+  if (throttle !== undefined && countsAsGuess(f)) throttle.failed(req);
   if (res !== undefined) sendFailure(req, res, f);
   else if (f.challenge !== undefined) fallback?.refuse(f.challenge, f.status);
   else fallback?.fail();

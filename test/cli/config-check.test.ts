@@ -79,6 +79,14 @@ describe('config check shows where each setting comes from', () => {
         ['auth_environment', '--auth-environment', 'DEEPAAS_AUTH_ENVIRONMENT', 'auth_environment', null],
         ['auth_environment_posture', '--auth-environment-posture', 'DEEPAAS_AUTH_ENVIRONMENT_POSTURE', 'auth_environment_posture', null],
         ['auth_enrollment_path', '--auth-enrollment-path', 'DEEPAAS_AUTH_ENROLLMENT_PATH', 'auth_enrollment_path', null],
+        ['auth_redis_url', '--auth-redis-url', 'DEEPAAS_AUTH_REDIS_URL', 'auth_redis_url', null],
+        ['auth_redis_prefix', '--auth-redis-prefix', 'DEEPAAS_AUTH_REDIS_PREFIX', 'auth_redis_prefix', null],
+        ['auth_redis_resync_interval', '--auth-redis-resync-interval', 'DEEPAAS_AUTH_REDIS_RESYNC_INTERVAL', 'auth_redis_resync_interval', null],
+        ['auth_redis_max_staleness', '--auth-redis-max-staleness', 'DEEPAAS_AUTH_REDIS_MAX_STALENESS', 'auth_redis_max_staleness', null],
+        ['auth_throttle', '--auth-throttle', 'DEEPAAS_AUTH_THROTTLE', 'auth_throttle', null],
+        ['auth_throttle_failures', '--auth-throttle-failures', 'DEEPAAS_AUTH_THROTTLE_FAILURES', 'auth_throttle_failures', null],
+        ['auth_throttle_window_seconds', '--auth-throttle-window-seconds', 'DEEPAAS_AUTH_THROTTLE_WINDOW_SECONDS', 'auth_throttle_window_seconds', null],
+        ['auth_throttle_block_seconds', '--auth-throttle-block-seconds', 'DEEPAAS_AUTH_THROTTLE_BLOCK_SECONDS', 'auth_throttle_block_seconds', null],
       ],
     );
     assert.deepEqual(report.warnings.map((w) => w.code), ['W_BEARER_GUARD_AUTH_OFF']);

@@ -29,6 +29,7 @@ const PUBLIC_NAMES = [
   'bearerGuard',
   'createBearerStrategy',
   'deferContinue',
+  'describeThrottle',
   'enrollInEntries',
   'formatSelfTestReport',
   'loadAuthConfig',

@@ -99,6 +99,30 @@ describe('Redis unreachable or empty at start-up', () => {
     });
   }
 
+  test('Redis down at start-up, then back: ready rejects, requests get 503, then the keys come in force without a restart', async () => {
+    const own = await startRedis({ persist: true });
+    const prefix = freshPrefix();
+    const key = makeKey();
+    const writer = await RedisKeyStore.connect({ url: own.url, prefix, source: 'test' });
+    await writer.update(() => [key.entry]);
+    await writer.close();
+    await own.kill();
+    const logger = captureLogger();
+    const guard = bearerGuard({ argv: [], env: {}, logger, redis: { url: own.url, prefix, resyncInterval: 0.2 } });
+    const app = express().use(guard).get('/v2/models/', (_req, res) => void res.json({ ok: true }));
+    const get = () => request(app).get('/v2/models/').set('Authorization', `Bearer ${key.token}`);
+    try {
+      await assert.rejects(guard.ready, { code: 'ERR_BEARER_GUARD_REDIS' });
+      await get().expect(503);
+      await own.restart();
+      await until(async () => (await get()).status === 200, 10_000, 'the keys after Redis came back');
+      assert.ok(logger.lines.some((l) => /keys reloaded from Redis .*: 1 keys/.test(l)), logger.lines.join('\n'));
+    } finally {
+      await guard.close();
+      await own.stop();
+    }
+  });
+
   test('nobody awaits ready: no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);

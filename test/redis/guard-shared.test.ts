@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import express from 'express';
+import request from 'supertest';
 import { canonicalize } from '../../src/approval/canonical-json.js';
+import { bearerGuard } from '../../src/index.js';
+import { captureLogger } from '../helpers/apps.js';
+import { until } from './helpers.js';
 import { RedisKeyStore } from '../../src/redis/index.js';
 import type { KeyEntry } from '../../src/keys/types.js';
 import { approver, jwks, payload, signBytes, SPEC } from '../approval/fixtures.js';
@@ -92,5 +97,31 @@ describe('enrollment: single use across replicas', () => {
     await stored.close();
     assert.equal(entries.find((e) => e.id === token.entry.id)?.used, 1);
     assert.equal(entries.filter((e) => e.family === 'agent').length, 1);
+  });
+});
+
+describe('the throttle of guards with keys in Redis: shared through the same Redis', () => {
+  test('failures split over two guards (bearerGuard({ redis, throttle })) block the IP on both, valid key included; other IPs pass', async () => {
+    const good = makeKey();
+    const wrong = makeKey().token;
+    const prefix = await seed([good.entry]);
+    const replicas = [];
+    for (let i = 0; i < 2; i++) {
+      const guard = bearerGuard({ argv: [], env: {}, logger: captureLogger(), redis: { url: redis.url, prefix }, throttle: { failures: 3 } });
+      closers.push(() => guard.close());
+      await guard.ready;
+      const app = express().set('trust proxy', true).use(guard).get('/v2/models/', (_req, res) => void res.json({}));
+      replicas.push((ip: string, token: string) => request(app).get('/v2/models/').set('x-forwarded-for', ip).set('authorization', `Bearer ${token}`));
+    }
+    const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+    // The throttle switches to Redis once the guard's connection is up (ready implies it).
+    for (const r of [a, b, a]) assert.equal((await r('10.9.0.1', wrong)).status, 401);
+    assert.equal((await b('10.9.0.1', good.token)).status, 200, '3 failures in all: not blocked yet');
+    assert.equal((await b('10.9.0.1', wrong)).status, 401, 'the 4th failure');
+    await until(async () => (await a('10.9.0.1', good.token)).status === 429, 5000, 'a blocks the IP');
+    await until(async () => (await b('10.9.0.1', good.token)).status === 429, 5000, 'b blocks the IP');
+    assert.equal((await a('10.9.0.2', good.token)).status, 200, 'another IP');
+    const keys = await redis.command('KEYS', `${prefix}throttle*`);
+    assert.match(keys, /throttle/, 'the counts and blocks live in Redis under the guard\'s prefix');
   });
 });

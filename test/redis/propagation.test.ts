@@ -1,8 +1,9 @@
 // Changes reach every subscribed store: by pub/sub, and by the epoch re-read when the subscriber connection was killed during a change.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisKeyStore } from '../../src/redis/key-store.js';
 import type { KeyEntry } from '../../src/keys/types.js';
-import type { RedisKeyStore } from '../../src/redis/key-store.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { makeKey } from '../helpers/keys.js';
 import { freshPrefix, Stores, until } from './helpers.js';
@@ -47,6 +48,25 @@ describe('RedisKeyStore: propagation', () => {
     await writer.update(add(entry));
     await until(() => r.ids().has(entry.id), 3000, 'the new key by pub/sub');
     r.stop();
+  });
+
+  test("apps' own clients with a keyPrefix: keys are prefixed, and pub/sub still reaches the other store", async () => {
+    const prefix = freshPrefix();
+    const clients = [new Redis(redis.url, { keyPrefix: 'app:' }), new Redis(redis.url, { keyPrefix: 'app:' })];
+    const [writer, reader] = await Promise.all(clients.map((client) => RedisKeyStore.connect({ client, prefix, resyncIntervalMs: 600_000 })));
+    const r = replica(reader!);
+    try {
+      await writer!.update(add(makeKey().entry));
+      assert.match(await redis.command('EXISTS', `app:${prefix}epoch`), /^:1/);
+      await until(() => r.ids().size === 1, 3000, 'the first list');
+      const { entry } = makeKey();
+      await writer!.update(add(entry));
+      await until(() => r.ids().has(entry.id), 3000, 'the new key by pub/sub');
+    } finally {
+      r.stop();
+      await Promise.all([writer!.close(), reader!.close()]);
+      for (const c of clients) c.disconnect();
+    }
   });
 
   test('a published epoch not above the one in force is ignored', async () => {
