@@ -23,11 +23,7 @@ function getFrom(from: string, base: string, token: string): Promise<{ status: n
   });
 }
 
-// The throttle's Redis counter is connected when the throttle and redis-guard branches are merged
-// (by the lead, after this file was written): until then each replica counts alone, and this fails.
-const SHARED_THROTTLE = 'waits for the throttle to share its counter through Redis (the throttle + redis-guard merge)';
-
-describe('throttle shared across 3 replicas', { timeout: 60_000, skip: SHARED_THROTTLE }, () => {
+describe('throttle shared across 3 replicas', { timeout: 60_000 }, () => {
   let cluster: Cluster;
   before(async () => {
     cluster = await startCluster({
