@@ -192,6 +192,7 @@ function describe(code: BearerGuardErrorCode): string {
     case 'ERR_BEARER_GUARD_KEYS_FILE':
     case 'ERR_BEARER_GUARD_APPROVAL_KEYS':
     case 'ERR_BEARER_GUARD_ENROLLMENT':
+    case 'ERR_BEARER_GUARD_REDIS':
       return 'bad configuration';
     default: {
       const unreachable: never = code;

@@ -88,18 +88,21 @@ export function describeKey(entry: KeyEntry): string {
 
 /**
  * The table of `keys list`: a header, then one row per key, columns padded to their widest cell.
- * ENV and ENROLLMENT (an agent's enrollment token, a token's uses) appear when a row needs them.
+ * ENV and ENROLLMENT (an agent's enrollment token, a token's uses) appear when a row needs them;
+ * LAST USED when `lastUsed` is given (Redis records it; a keys file does not).
  * @param all - every entry of the file, to name the enrollment token of an agent key
+ * @param lastUsed - id -> ISO time of the key's last use
  * @returns the lines, each ending with a newline
  */
-export function keyTable(entries: readonly KeyEntry[], now: number, all: readonly KeyEntry[] = entries): string {
+export function keyTable(entries: readonly KeyEntry[], now: number, all: readonly KeyEntry[] = entries, lastUsed?: Readonly<Record<string, string>>): string {
   const env = entries.some((e) => e.environment !== undefined);
   const enrollment = entries.some((e) => enrollmentNote(e, all) !== '');
-  const extra = (cells: string[]): string[] => [...(env ? [cells[0]!] : []), ...(enrollment ? [cells[1]!] : [])];
-  const rows = [['ID', 'NAME', 'FAMILY', 'SCOPES', 'HINT', 'CREATED', 'EXPIRES', 'STATUS', ...extra(['ENV', 'ENROLLMENT'])]];
+  const extra = (cells: string[]): string[] => [...(env ? [cells[0]!] : []), ...(enrollment ? [cells[1]!] : []), ...(lastUsed !== undefined ? [cells[2]!] : [])];
+  const rows = [['ID', 'NAME', 'FAMILY', 'SCOPES', 'HINT', 'CREATED', 'EXPIRES', 'STATUS', ...extra(['ENV', 'ENROLLMENT', 'LAST USED'])]];
   for (const e of entries) {
     const expires = e.expires_at === undefined ? 'never' : `${short(e.expires_at)} (${formatRelative(Date.parse(e.expires_at), now)})`;
-    rows.push([e.id, e.name, e.family, scopeList(e.scopes), e.hint, short(e.created_at), expires, keyStatus(e, now), ...extra([e.environment ?? '-', enrollmentNote(e, all) || '-'])]);
+    const used = lastUsed?.[e.id];
+    rows.push([e.id, e.name, e.family, scopeList(e.scopes), e.hint, short(e.created_at), expires, keyStatus(e, now), ...extra([e.environment ?? '-', enrollmentNote(e, all) || '-', used === undefined ? 'never' : short(used)])]);
   }
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   return rows.map((row) => `${row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()}\n`).join('');

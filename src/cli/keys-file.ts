@@ -1,24 +1,11 @@
-// Which keys file a `keys` command works on, how messages name it, and a check that it exists.
+// The keys file's env var, and a check that the file exists (see keys-backend.ts for how a command picks it).
 import { statSync } from 'node:fs';
-import type { Command } from 'commander';
 import { keysFileLabel } from '../keys/file-format.js';
 import { fsReason } from '../safety/paths.js';
-import { failure, usageError } from './errors.js';
+import { failure } from './errors.js';
 
-/** The env var that names the keys file when `--keys-file` is not given. */
+/** The env var that names the keys file when neither `--keys-file` nor `--redis-url` is given. */
 export const KEYS_FILE_ENV = 'AUTH_KEYS_FILE';
-
-/**
- * The keys file: `--keys-file`, else env `AUTH_KEYS_FILE` (empty counts as unset).
- * @throws CliError (usage) when neither names one
- */
-export function keysFileOf(cmd: Command, given: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  const file = given !== undefined && given !== '' ? given : env[KEYS_FILE_ENV];
-  if (file === undefined || file === '') {
-    throw usageError(cmd, `no keys file given: pass --keys-file PATH (or set ${KEYS_FILE_ENV})`);
-  }
-  return file;
-}
 
 /**
  * Checks that the keys file exists, so that `revoke` and `rotate` fail on a mistyped path

@@ -6,6 +6,7 @@ import { addApprovalVerify } from './commands/approval-verify.js';
 import { addClientCommands } from './commands/client-commands.js';
 import { addConfigCheck } from './commands/config-check.js';
 import { addKeysCreate } from './commands/keys-create.js';
+import { addKeysImport } from './commands/keys-import.js';
 import { addKeysList } from './commands/keys-list.js';
 import { addKeysRevoke } from './commands/keys-revoke.js';
 import { addKeysRotate } from './commands/keys-rotate.js';
@@ -14,7 +15,7 @@ import { addTokenHash } from './commands/token-hash.js';
 import type { CliContext } from './context.js';
 import { commandPath, redactWords, usageText } from './errors.js';
 
-const EXIT_CODES = '\nExit codes: 0 success, 1 the operation failed (bad or unreadable file, unknown id, bad config), 2 usage error.\n';
+const EXIT_CODES = '\nExit codes: 0 success, 1 the operation failed (bad or unreadable file, Redis unreachable, unknown id, bad config), 2 usage error.\n';
 
 /** Makes every command print commander's errors as `<command>: <problem>` and `see <command> --help`. */
 function shortErrors(cmd: Command): void {
@@ -42,11 +43,12 @@ export function buildProgram(ctx: CliContext, version: string): Command {
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
     .addHelpText('after', EXIT_CODES);
 
-  const keys = program.command('keys').description('create, list, revoke and rotate the named keys of a keys file');
+  const keys = program.command('keys').description('create, list, revoke and rotate the named keys of a keys file or Redis, and import a keys file into Redis');
   addKeysCreate(keys, ctx);
   addKeysList(keys, ctx);
   addKeysRevoke(keys, ctx);
   addKeysRotate(keys, ctx);
+  addKeysImport(keys, ctx);
 
   const token = program.command('token').description('the single-token setup: generate a token, or hash one');
   addTokenGenerate(token, ctx);

@@ -22,7 +22,8 @@ export type BearerGuardErrorCode =
   | 'ERR_BEARER_GUARD_CONFIG_FILE'
   | 'ERR_BEARER_GUARD_KEYS_FILE'
   | 'ERR_BEARER_GUARD_APPROVAL_KEYS'
-  | 'ERR_BEARER_GUARD_ENROLLMENT';
+  | 'ERR_BEARER_GUARD_ENROLLMENT'
+  | 'ERR_BEARER_GUARD_REDIS';
 
 /** Every `code` of a start-up warning (see {@link BearerGuardWarning}). */
 export type BearerGuardWarningCode =

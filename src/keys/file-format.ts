@@ -69,12 +69,28 @@ export function parseKeysFile(text: string, where: string): KeyEntry[] {
   }
   if (data.version !== 1) fail('"version" must be 1');
   if (!Array.isArray(data.keys)) return fail('"keys" must be an array of key entries');
+  return checkKeyEntries(data.keys, fail);
+}
+
+/**
+ * Validates raw key entries (parsed JSON) as {@link parseKeysFile} does, for any store that holds
+ * entries in the keys file's JSON form (the Redis store does). Messages name the entry by
+ * `at(index)` (default `keys[<index>]`), then its id when it is a valid id that does not look like
+ * a token, and the field; never a value or a digest.
+ *
+ * @param raws - the entries as parsed from JSON
+ * @param fail - throws the store's error for one problem
+ * @param at - how messages name entry `index`
+ * @returns the entries, each frozen, with absent (or null) optional fields left out
+ * @throws what `fail` throws, on the first problem found
+ */
+export function checkKeyEntries(raws: readonly unknown[], fail: (problem: string) => never, at: (index: number) => string = (i) => `keys[${i}]`): KeyEntry[] {
   const ids = new Map<string, number>();
   const digests = new Map<string, number>();
-  return data.keys.map((raw: unknown, index) => {
-    const at = `keys[${index}]`;
-    if (!isObject(raw)) return fail(`${at}: must be an object`);
-    const label = str(ID)(raw.id) && !mayContainToken(raw.id as string) ? `${at} (id ${raw.id as string})` : at;
+  return raws.map((raw: unknown, index) => {
+    const where = at(index);
+    if (!isObject(raw)) return fail(`${where}: must be an object`);
+    const label = str(ID)(raw.id) && !mayContainToken(raw.id as string) ? `${where} (id ${raw.id as string})` : where;
     for (const key of Object.keys(raw)) {
       if (!FIELD_NAMES.includes(key)) fail(`${label}: has an unknown field ${nameOf(key)} (known fields: ${FIELD_NAMES.join(', ')})`);
     }
@@ -95,13 +111,23 @@ export function parseKeysFile(text: string, where: string): KeyEntry[] {
     }
     checkFamilyFields(entry as unknown as KeyEntry, (problem) => fail(`${label}: ${problem}`));
     const first = ids.get(entry.id as string);
-    if (first !== undefined) fail(`${label}: "id" is the same as that of keys[${first}]; ids must be unique`);
+    if (first !== undefined) fail(`${label}: "id" is the same as that of ${at(first)}; ids must be unique`);
     ids.set(entry.id as string, index);
     const twin = digests.get(entry.digest as string);
-    if (twin !== undefined) fail(`${label}: "digest" is the same as that of keys[${twin}]; every key needs its own token`);
+    if (twin !== undefined) fail(`${label}: "digest" is the same as that of ${at(twin)}; every key needs its own token`);
     digests.set(entry.digest as string, index);
     return Object.freeze(entry) as unknown as KeyEntry;
   });
+}
+
+/**
+ * One entry as a plain object with its fields in {@link KeyEntry} order and absent optional
+ * fields left out: what the keys file holds per key (and the Redis store per hash field).
+ */
+export function entryRecord(entry: KeyEntry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name] of FIELDS) if (entry[name] !== undefined) out[name] = entry[name];
+  return out;
 }
 
 /**
@@ -112,11 +138,7 @@ export function parseKeysFile(text: string, where: string): KeyEntry[] {
  * @returns the file's text
  */
 export function serializeKeysFile(entries: readonly KeyEntry[]): string {
-  const keys = entries.map((entry) => {
-    const out: Record<string, unknown> = {};
-    for (const [name] of FIELDS) if (entry[name] !== undefined) out[name] = entry[name];
-    return out;
-  });
+  const keys = entries.map(entryRecord);
   return `${JSON.stringify({ version: 1, keys }, null, 2)}\n`;
 }
 

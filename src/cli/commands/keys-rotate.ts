@@ -1,22 +1,19 @@
 // `bearer-guard keys rotate`: a new key in place of an old one, which stays valid for a grace period.
 import type { Command } from 'commander';
 import { formatRelative, toIsoUtc } from '../../keys/duration.js';
-import { updateKeysFile } from '../../keys/file-write.js';
 import type { KeyEntry } from '../../keys/types.js';
 import type { CliContext } from '../context.js';
 import { failure } from '../errors.js';
 import { checkExpires, checkGrace } from '../key-input.js';
 import { describeKey, keyStatus } from '../key-view.js';
-import { keysFileOf, requireKeysFile } from '../keys-file.js';
-import { keysFileLabel } from '../../keys/file-format.js';
+import { withKeysBackend, type BackendOptions } from '../keys-backend.js';
 import { mintKey, printToken } from '../new-key.js';
 import { findKey } from './find-key.js';
-import { jsonOption, keysFileOption } from './shared-options.js';
+import { keysFileOption, redisPrefixOption, redisUrlOption, jsonOption } from './shared-options.js';
 
-interface RotateOptions {
+interface RotateOptions extends BackendOptions {
   grace: string;
   expires?: string;
-  keysFile?: string;
   json?: boolean;
 }
 
@@ -43,35 +40,38 @@ export function addKeysRotate(keys: Command, ctx: CliContext): void {
     .option('--grace <duration>', 'how long the old key stays valid: a duration such as 15m, 1h, 7d, or 0 to revoke it now', '1h')
     .option('--expires <when>', "when the new key expires: a duration (30d), a date or an ISO timestamp; default: the old key's lifetime again, from now (never, if it had no expiry)")
     .addOption(keysFileOption())
+    .addOption(redisUrlOption())
+    .addOption(redisPrefixOption())
     .addOption(jsonOption('print one JSON line with the new key and its token, as keys create --json does'))
     .action(async (id: string, opts: RotateOptions, cmd: Command) => {
       const graceMs = checkGrace(cmd, opts.grace);
       const expiresMs = opts.expires === undefined ? undefined : checkExpires(cmd, opts.expires, ctx.now());
-      const file = keysFileOf(cmd, opts.keysFile, ctx.env);
-      requireKeysFile(file);
       const now = ctx.now();
-      let result: { old: KeyEntry; entry: KeyEntry; token: string } | undefined;
-      await updateKeysFile(file, (entries) => {
-        const index = findKey(entries, id, file);
-        const current = entries[index]!;
-        const status = keyStatus(current, now);
-        if (status !== 'active') {
-          throw failure(`key ${current.id} in ${keysFileLabel(file)} is ${status}, so it cannot be rotated; create a new key with bearer-guard keys create`);
-        }
-        if (current.family === 'enroll') {
-          throw failure(`key ${current.id} in ${keysFileLabel(file)} is an enrollment token, which is not rotated: revoke it and create a new one with bearer-guard keys create --family enroll`);
-        }
-        const { name, family, scopes, environment, agent_id, enrolled_by } = current;
-        const expires_at = renewedExpiry(current, now, expiresMs);
-        const { entry, token } = mintKey(entries, { name, family, scopes, expires_at, environment, agent_id, enrolled_by }, now);
-        result = { old: retire(current, now, graceMs), entry, token };
-        return [...entries.map((e, i) => (i === index ? result!.old : e)), entry];
-      });
-      const { old, entry, token } = result!;
-      printToken(ctx, entry, token, opts.json === true);
-      const fate = old.revoked_at !== undefined && graceMs === 0
-        ? 'is revoked now'
-        : `expires at ${old.expires_at!} (${formatRelative(Date.parse(old.expires_at!), now)})`;
-      ctx.err(`created ${describeKey(entry)} in ${keysFileLabel(file)} to replace key ${old.id}, which ${fate}; the token is shown once, above\n`);
+      await withKeysBackend(cmd, opts, ctx, async (backend) => {
+        const where = backend.description;
+        let result: { old: KeyEntry; entry: KeyEntry; token: string } | undefined;
+        await backend.update((entries) => {
+          const index = findKey(entries, id, where);
+          const current = entries[index]!;
+          const status = keyStatus(current, now);
+          if (status !== 'active') {
+            throw failure(`key ${current.id} in ${where} is ${status}, so it cannot be rotated; create a new key with bearer-guard keys create`);
+          }
+          if (current.family === 'enroll') {
+            throw failure(`key ${current.id} in ${where} is an enrollment token, which is not rotated: revoke it and create a new one with bearer-guard keys create --family enroll`);
+          }
+          const { name, family, scopes, environment, agent_id, enrolled_by } = current;
+          const expires_at = renewedExpiry(current, now, expiresMs);
+          const { entry, token } = mintKey(entries, { name, family, scopes, expires_at, environment, agent_id, enrolled_by }, now);
+          result = { old: retire(current, now, graceMs), entry, token };
+          return [...entries.map((e, i) => (i === index ? result!.old : e)), entry];
+        });
+        const { old, entry, token } = result!;
+        printToken(ctx, entry, token, opts.json === true);
+        const fate = old.revoked_at !== undefined && graceMs === 0
+          ? 'is revoked now'
+          : `expires at ${old.expires_at!} (${formatRelative(Date.parse(old.expires_at!), now)})`;
+        ctx.err(`created ${describeKey(entry)} in ${where} to replace key ${old.id}, which ${fate}; the token is shown once, above\n`);
+      }, true);
     });
 }
