@@ -33,6 +33,8 @@ export { Secret } from './safety/secret.js';
 export { describeThrottle, type ThrottleOption, type ThrottleSettings } from './throttle/settings.js';
 /** Options types, so callers can build options objects with checking. */
 export type { BearerGuardOptions, BearerCheckOptions, LoadAuthConfigOptions, BearerGuardLogger } from './config/options.js';
+/** The `redis` option's object form and the ioredis client it accepts (typed structurally: ioredis stays optional). */
+export type { BearerGuardRedisOptions, RedisClientLike } from './config/options.js';
 /** The base class of every error bearer-guard makes. */
 export { BearerGuardError } from './errors/base.js';
 /** Start-up errors and warnings, with codes to switch on. */

@@ -45,7 +45,10 @@ import type {
   KeyFamily,
   KeyringChange,
   KeyStore,
+  BearerGuardRedisOptions,
+  RedisClientLike,
 } from '../src/index.js';
+import type { Redis } from 'ioredis';
 
 /** `true` only when A and B are the same type (not merely mutually assignable). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -106,6 +109,23 @@ export function typeTests(): void {
   const reloaded: Promise<KeyringChange> = bearerGuard().reload();
   void reloaded.then((c) => c.added.length + c.removed.length + c.changed.length + c.size);
   bearerGuard().close();
+  // close() may be ignored (as before) or awaited; ready settles once the first keyring is in force.
+  const closed: Promise<void> = bearerGuard().close();
+  const ready: Promise<void> = bearerGuard().ready;
+  const strategyReady: Promise<void> = createBearerStrategy().ready;
+  void [closed, ready, strategyReady];
+  // The redis option: a URL, an ioredis client (assignable to the structural type), or the object form.
+  const ioredisClient = null as unknown as Redis;
+  const asClient: RedisClientLike = ioredisClient;
+  bearerGuard({ redis: 'redis://127.0.0.1:6379/0' });
+  bearerGuard({ redis: ioredisClient });
+  bearerGuard({ redis: { client: asClient, prefix: 'models:', resyncInterval: 5, maxStaleness: 60 } });
+  const redisOptions: BearerGuardRedisOptions = { url: 'redis://127.0.0.1:6379/0' };
+  createBearerStrategy({ redis: redisOptions });
+  // @ts-expect-error a number is not a Redis option
+  bearerGuard({ redis: 6379 });
+  // @ts-expect-error resyncInterval is seconds, a number
+  bearerGuard({ redis: { url: 'redis://x', resyncInterval: '5' } });
   const _authShape: Equal<keyof BearerAuth, 'id' | 'name' | 'family' | 'scopes' | 'expiresAt' | 'agentId' | 'environment'> = true;
   const _family: Equal<KeyFamily, 'user' | 'service' | 'agent' | 'enroll'> = true;
   const _identityIsAuth: Equal<BearerIdentity, BearerAuth> = true;

@@ -15,7 +15,7 @@ import { TrainingJobs } from './training.js';
 export interface AppOptions {
   /**
    * Command line to read the token options from, shaped like `process.argv` (default:
-   * process.argv): `--auth-bearer-token`, `--auth-bearer-token-file`, `--auth-keys-file`,
+   * process.argv): `--auth-bearer-token`, `--auth-bearer-token-file`, `--auth-keys-file`, `--auth-redis-url`,
    * `--config-file`, `--auth-environment`, `--auth-environment-posture`, `--auth-enrollment-path`;
    * the guard also reads the `DEEPAAS_AUTH_*` env vars.
    */
@@ -48,10 +48,11 @@ export function createApp(options: AppOptions = {}): ModelServerApp {
   // The one line: every route below needs `Authorization: Bearer <token>`, except PUBLIC_PATHS.
   // It comes before any body parser, so an unauthenticated upload is refused without being read.
   // Each protected route then checks its scope with requireScopes() (the single token has "*").
-  // With a keys file, agents enroll at POST /v2/agents (answered by the guard itself; move it with
+  // With a keys file or Redis (--auth-redis-url), agents enroll at POST /v2/agents (answered by the guard itself; move it with
   // --auth-enrollment-path). The environment comes from --auth-environment / DEEPAAS_AUTH_ENVIRONMENT.
   const sources = { envPrefix: 'DEEPAAS_', argv: options.argv };
-  const enrollment = loadAuthConfig(sources).keysFile === undefined ? undefined : { path: ENROLLMENT_PATH };
+  const config = loadAuthConfig(sources);
+  const enrollment = config.keysFile === undefined && config.redisUrl === undefined ? undefined : { path: ENROLLMENT_PATH };
   // Brute-force throttle on (50 failed attempts per minute from one IP, then 429 for 5 minutes),
   // unless --no-auth-throttle or DEEPAAS_AUTH_THROTTLE=false turns it off.
   const guard = bearerGuard({ ...sources, public: [...PUBLIC_PATHS], audit: options.audit, enrollment, throttle: true });

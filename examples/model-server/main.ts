@@ -6,6 +6,7 @@ import { BearerGuardError, deferContinue, describeThrottle } from 'bearer-guard'
 import { createApp } from './app.js';
 import { parseCommandLine, usage, UsageError } from './cli.js';
 import { listenUrl } from './links.js';
+import { keysSourceNote } from './keys-source.js';
 import { TrainingJobs } from './training.js';
 
 /**
@@ -67,14 +68,18 @@ function main(): void {
   const server = deferContinue(createServer(app), { send: 'before-read' });
 
   server.on('error', fail);
-  server.listen(port, host, () => {
+  const note = keysSourceNote(process.argv);
+  const listen = (): void => void server.listen(port, host, () => {
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     // The OpenAPI document's server URL (unless --base-url is given): the listen address.
     app.locals['listenUrl'] = listenUrl(address);
     const throttle = guard.throttle === undefined ? 'throttle off' : `throttle: ${describeThrottle(guard.throttle)}`;
-    process.stdout.write(`model server listening on http://${shownHost}:${address.port} (${throttle})\n`);
+    // Where the keys come from (Redis, named without its password), then the throttle.
+    process.stdout.write(`model server listening on http://${shownHost}:${address.port} (${[note, throttle].filter((x) => x !== '').join('; ')})\n`);
   });
+  // With Redis, the keys load asynchronously: listen only once they are in force, or exit 1.
+  guard.ready.then(listen, fail);
 
   // `kill -HUP <pid>`: re-read the keys file now (it is also watched), and say what changed.
   const keysLog = log.child({ component: 'keys' });
@@ -94,7 +99,7 @@ function main(): void {
   const shutdown = (): void => {
     if (closing) return;
     closing = true;
-    guard.close();
+    void guard.close();
     jobs.cancelAll();
     server.close(() => process.exit(0));
     server.closeIdleConnections();

@@ -11,11 +11,13 @@ export interface ApprovalContext {
 }
 
 /**
- * Loads the trusted keys (throwing at start-up on a bad file) and makes a fresh replay store.
+ * Loads the trusted keys (throwing at start-up on a bad file), with a fresh in-memory replay store
+ * unless one shared by every replica (Redis) is given.
  * @param source - the JWKS file or object, and how messages name an object source
+ * @param replay - where used approval ids are remembered
  * @throws BearerGuardConfigError (`ERR_BEARER_GUARD_APPROVAL_KEYS`)
  * @internal
  */
-export function createApprovalContext(source: ApprovalKeysSource, where: string, logger: BearerGuardLogger): ApprovalContext {
-  return Object.freeze({ keys: loadApprovalKeys(source, logger, where), replay: new MemoryReplayStore() });
+export function createApprovalContext(source: ApprovalKeysSource, where: string, logger: BearerGuardLogger, replay: ReplayStore = new MemoryReplayStore()): ApprovalContext {
+  return Object.freeze({ keys: loadApprovalKeys(source, logger, where), replay });
 }

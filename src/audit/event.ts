@@ -22,6 +22,7 @@ export type AuditReason =
   | 'body_too_large'
   | 'method_not_allowed'
   | 'internal_error'
+  | 'store_unavailable'
   // The client IP is blocked by the brute-force throttle (429).
   | 'throttled'
   // Approval decisions (type "approval"): the verifier's reasons; "expired" is shared.

@@ -79,5 +79,9 @@ export function suppliers(o: ResolvedLoadOptions, args: SourceValues, env: EnvVa
     const v = options[s.key];
     if (v !== undefined && v !== false && v !== '') list.push({ key: s.key, where: `the ${s.key} option` });
   }
+  // The redis option gives the Redis settings under other names.
+  const redis = o.redis;
+  const given2: Array<[SettingKey, unknown]> = [['redisUrl', redis?.url ?? redis?.client], ['redisPrefix', redis?.prefix], ['redisResyncInterval', redis?.resyncInterval], ['redisMaxStaleness', redis?.maxStaleness]];
+  for (const [key, v] of given2) if (v !== undefined) list.push({ key, where: 'the redis option' });
   return list;
 }

@@ -76,10 +76,12 @@ export function readIniFile(path: string, source: string): IniValues {
       result.values[setting.key] = String(raw).replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
     }
   }
-  const mode = SETTINGS.some((x) => x.sensitive && result.values[x.key] !== undefined) ? modeOpenToOthers(path) : undefined;
+  // Says what the file holds (a token, a token digest, a Redis URL), never the value.
+  const held = SETTINGS.filter((x) => x.sensitive && result.values[x.key] !== undefined).map((x) => x.noun);
+  const mode = held.length > 0 ? modeOpenToOthers(path) : undefined;
   if (mode !== undefined) {
     result.warnings.push(
-      warning('W_BEARER_GUARD_CONFIG_FILE_MODE', `${where} holds a token and can be read by group or others (mode ${mode}); run: chmod 600 ${path}`),
+      warning('W_BEARER_GUARD_CONFIG_FILE_MODE', `${where} holds ${held.join(' and ')} and can be read by group or others (mode ${mode}); run: chmod 600 ${path}`),
     );
   }
   if (deepaas.length > 0) {

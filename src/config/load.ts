@@ -16,6 +16,9 @@ import { FileKeyStore } from '../keys/file-store.js';
 import { readTrustedKeysFile } from '../approval/live-keys.js';
 import { checkConfiguredDigest, checkConfiguredToken } from './token-rules.js';
 import { checkEnvironment, environmentOptionLayer } from './load-environment.js';
+import { readTwinFiles } from './setting-file.js';
+import { redisOptionLayer } from './redis-option.js';
+import { resolveRedis } from './load-redis.js';
 import type { EnvironmentPosture } from '../request/environment-context.js';
 
 /** The loaded configuration. Printing, inspecting or serialising it never shows a token or digest. */
@@ -103,14 +106,16 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   warnings.push(...judgeEmpty(emptySources(args, env, configFile, ini?.empty ?? []), suppliers(o, args, env, configFile, ini?.values)));
 
   const { token, digest } = pickToken(args, env, ini, configFile);
+  // The other settings' -file / _FILE twins (the Redis URL), read only where they win.
+  const twins = readTwinFiles(args, env);
 
   const layers: Layer[] = [];
   if (o.keysFile !== undefined) layers.push({ auth_keys_file: o.keysFile });
   // The other settings, lowest precedence first; the token and config file are settled above.
   const others: Array<[SourceValues['values'] | undefined, (k: SettingKey) => string]> = [
     [ini?.values, () => `config file ${configFile}`],
-    [env.values, (k) => `env ${env.names[k]}`],
-    [args.values, (k) => setting(k).flag],
+    [twins.env, (k) => twins.sources[k] ?? `env ${env.names[k]}`],
+    [twins.args, (k) => twins.sources[k] ?? setting(k).flag],
   ];
   for (const [values, where] of others) {
     if (values === undefined) continue;
@@ -119,7 +124,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     for (const key of Object.keys(rest) as SettingKey[]) sources[setting(key).name] = where(key);
   }
   if (o.keysFile !== undefined && sources.auth_keys_file === undefined) sources.auth_keys_file = 'the keysFile option';
-  layers.unshift(environmentOptionLayer(o, sources));
+  layers.unshift(environmentOptionLayer(o, sources), redisOptionLayer(o.redis, sources));
   if (token) layers.push({ auth_bearer_token: token.value });
   if (digest) layers.push({ auth_bearer_token_sha256: digest.value });
   const merged = mergeLayers(layers);
@@ -137,23 +142,29 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
   }
   if (digest) checkConfiguredDigest(merged.tokenSha256, digest.source);
   const keysFile = merged.keysFile === '' ? undefined : merged.keysFile;
+  const redis = resolveRedis(
+    { url: merged.redisUrl, prefix: merged.redisPrefix, resyncInterval: numbers.redisResyncInterval, maxStaleness: numbers.redisMaxStaleness },
+    sources,
+    o.redis,
+    keysFile === undefined ? undefined : { path: keysFile, source: sources.auth_keys_file ?? 'the keysFile option' },
+  );
   // Read and validated now, so a bad keys file stops start-up with its problem (and `config check` sees it).
   if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
   const approvalKeysFile = merged.approvalKeysFile === '' ? undefined : merged.approvalKeysFile;
   if (approvalKeysFile !== undefined) readTrustedKeysFile(approvalKeysFile);
-  const authOn = token !== undefined || digest !== undefined || keysFile !== undefined || o.otherKeys;
+  const authOn = token !== undefined || digest !== undefined || keysFile !== undefined || redis !== undefined || o.otherKeys;
   warnings.push(...judgeStrayEnv(o.envPrefix === '' ? stray : { unknown: [], unprefixed: stray.unprefixed }, o.envPrefix, env.shownPrefix, authOn));
   if (!authOn) {
     if (required) {
       throw new BearerGuardConfigError(
         'ERR_BEARER_GUARD_TOKEN_REQUIRED',
-        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in a config file named with --config-file <path> or env ${env.names.configFile} (or name a keys file with --auth-keys-file)`,
+        `a bearer token is required but none is configured; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token under [DEFAULT] in a config file named with --config-file <path> or env ${env.names.configFile} (or name a keys file with --auth-keys-file, or Redis with --auth-redis-url)`,
       );
     }
     warnings.push(
       warning(
         'W_BEARER_GUARD_AUTH_OFF',
-        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token in a config file, or name a keys file with --auth-keys-file (add --auth-required to refuse to start without one)`,
+        `no bearer token is configured, so every route is open; set --auth-bearer-token-file <path>, env ${env.names.token} or ${env.fileNames.token}, or auth_bearer_token in a config file, or name a keys file with --auth-keys-file or Redis with --auth-redis-url (add --auth-required to refuse to start without one)`,
       ),
     );
   }
@@ -167,7 +178,7 @@ export function loadConfig(o: ResolvedLoadOptions): AuthConfig {
     required,
     configFile,
     ...environment,
-    redisUrl: merged.redisUrl === '' ? undefined : new Secret(merged.redisUrl),
+    redisUrl: redis?.url === undefined ? undefined : new Secret(redis.url),
     redisPrefix: merged.redisPrefix === '' ? undefined : merged.redisPrefix,
     redisResyncInterval: numbers.redisResyncInterval,
     redisMaxStaleness: numbers.redisMaxStaleness,

@@ -156,6 +156,49 @@ export interface BearerCheckOptions extends LoadAuthConfigOptions {
    * @defaultValue `false`: off, so test suites and `selfTest` that send many refused requests are never blocked
    */
   throttle?: ThrottleOption | undefined;
+  /**
+   * Keys from Redis, shared by every replica (see docs/configuration.md#redis): a URL, an ioredis
+   * client the app already has, or {@link BearerGuardRedisOptions}. Each replica serves from its
+   * own copy of the keyring, kept current by pub/sub and a resync every `resyncInterval`; while
+   * Redis is unreachable for longer than `maxStaleness`, requests get 503. Needs the optional peer
+   * dependency ioredis. Not together with a keys file or `keyStore`. Used for each part that
+   * neither `--auth-redis-url` (`-file`), `--auth-redis-prefix`, `--auth-redis-resync-interval`,
+   * `--auth-redis-max-staleness`, their env vars nor their INI keys give. The middleware's
+   * `ready` settles once the first keyring is loaded.
+   * @defaultValue none
+   */
+  redis?: string | RedisClientLike | BearerGuardRedisOptions | undefined;
+}
+
+/**
+ * An ioredis client the app already has (`new Redis(...)` from ioredis 6), typed by the few
+ * members bearer-guard checks, so that apps without ioredis installed still compile.
+ */
+export interface RedisClientLike {
+  /** ioredis's connection options (host, port, db); messages name the Redis by them, never a password. */
+  readonly options: object;
+  /** ioredis's `duplicate()`: the store opens its subscriber connection with it. */
+  duplicate(...args: never[]): unknown;
+  /** ioredis's `quit()`; bearer-guard never calls it on a client it did not open. */
+  quit(...args: never[]): unknown;
+}
+
+/** The object form of {@link BearerCheckOptions.redis}. Give `url` or `client`, not both. */
+export interface BearerGuardRedisOptions {
+  /**
+   * A `redis://` or `rediss://` URL (it may hold a password; messages never show it). The guard
+   * opens its own connections and closes them on `close()`.
+   * @defaultValue none
+   */
+  url?: string | undefined;
+  /** An ioredis client the app already has; the guard duplicates it for pub/sub and never quits it. @defaultValue none */
+  client?: RedisClientLike | undefined;
+  /** Prefix of every Redis key bearer-guard uses, so that several services can share one Redis. @defaultValue `"bearer-guard:"` */
+  prefix?: string | undefined;
+  /** Seconds between re-reads of the change counter (the epoch), in case a published change was missed. @defaultValue `5` */
+  resyncInterval?: number | undefined;
+  /** Seconds a replica serves its last keys while Redis is unreachable, before answering 503. @defaultValue `60` */
+  maxStaleness?: number | undefined;
 }
 
 /** Options of `bearerGuard()`. Every field is optional; `undefined` counts as absent. */
@@ -177,5 +220,9 @@ export const DEFAULT_REALM = 'api';
 export const DEFAULT_MAX_TOKEN_LENGTH = 4096;
 /** Tokens shorter than this start with a warning. @internal */
 export const WEAK_TOKEN_LENGTH = 32;
+/** Defaults of {@link BearerGuardRedisOptions} (seconds). @internal */
+export const DEFAULT_REDIS_RESYNC_INTERVAL = 5;
+/** @internal */
+export const DEFAULT_REDIS_MAX_STALENESS = 60;
 /** Default of {@link BearerCheckOptions.families}. @internal */
 export const DEFAULT_FAMILIES: readonly KeyFamily[] = Object.freeze(['user', 'service', 'agent']);

@@ -16,6 +16,7 @@ import {
   type LoadAuthConfigOptions,
 } from './options.js';
 import { CHECK_KEYS, GUARD_KEYS, LOAD_KEYS, validateOptions } from './validate-options.js';
+import { resolveRedisOption, type ResolvedRedisOption } from './redis-option.js';
 
 /** @internal */
 export interface ResolvedLoadOptions {
@@ -33,6 +34,8 @@ export interface ResolvedLoadOptions {
   readonly environment: string | undefined;
   readonly environmentPosture: EnvironmentPosture | undefined;
   readonly enrollmentPath: string | undefined;
+  /** The `redis` option in one shape: the lowest layer of the Redis settings (a client only here). */
+  readonly redis: ResolvedRedisOption | undefined;
 }
 
 /** @internal */
@@ -70,6 +73,7 @@ function load(o: Partial<LoadAuthConfigOptions & BearerCheckOptions>, fn: string
     environment: o.environment,
     environmentPosture: o.environmentPosture,
     enrollmentPath: o.enrollment?.path,
+    redis: resolveRedisOption(o.redis),
   });
 }
 

@@ -42,6 +42,8 @@ export interface Setting {
   readonly doc: string;
   /** For a `number` setting, the values it accepts. */
   readonly range: NumberRange | undefined;
+  /** What its value is, for messages about where it is kept (`a token`, `a Redis URL`). */
+  readonly noun: string;
 }
 
 /** The loaded settings' field names. @internal */
@@ -77,14 +79,15 @@ interface Entry {
   fileTwin?: boolean;
   group?: SettingKey;
   range?: NumberRange;
+  noun?: string;
 }
 
 const SECONDS = (min: number, max: number): NumberRange => ({ min, max, integer: false, unit: 'seconds' });
 
 // Adding a setting is one entry here, plus where its value is used.
 const ENTRIES: readonly Entry[] = [
-  { key: 'token', name: 'auth_bearer_token', type: 'secret', fileTwin: true, doc: 'The single bearer token (an implicit key named "token", family service, scopes *).' },
-  { key: 'tokenSha256', name: 'auth_bearer_token_sha256', type: 'secret', group: 'token', doc: 'The single token given as sha256:<64 hex> instead of its value.' },
+  { key: 'token', name: 'auth_bearer_token', type: 'secret', fileTwin: true, noun: 'a token', doc: 'The single bearer token (an implicit key named "token", family service, scopes *).' },
+  { key: 'tokenSha256', name: 'auth_bearer_token_sha256', type: 'secret', group: 'token', noun: 'a token digest', doc: 'The single token given as sha256:<64 hex> instead of its value.' },
   { key: 'keysFile', name: 'auth_keys_file', type: 'path', doc: 'The keys file (JSON) of named keys, watched for changes.' },
   { key: 'configFile', name: 'auth_config_file', type: 'path', flag: '--config-file', ini: false, doc: 'The INI file to read auth_* keys from.' },
   { key: 'required', name: 'auth_required', type: 'boolean', doc: 'Refuse to start without a token or keys.' },
@@ -92,7 +95,7 @@ const ENTRIES: readonly Entry[] = [
   { key: 'environment', name: 'auth_environment', type: 'text', doc: 'The environment this server runs in (e.g. prod); keys bound to another environment are refused.' },
   { key: 'environmentPosture', name: 'auth_environment_posture', type: 'text', doc: 'How strict the environment is: dev, staging or prod.' },
   { key: 'enrollmentPath', name: 'auth_enrollment_path', type: 'text', doc: 'The path where agents enroll with an enrollment token (POST), e.g. /v2/agents; needs a keys file.' },
-  { key: 'redisUrl', name: 'auth_redis_url', type: 'secret', doc: 'The Redis holding the keys for every replica, e.g. redis://127.0.0.1:6379/0 (may hold a password); not with a keys file.' },
+  { key: 'redisUrl', name: 'auth_redis_url', type: 'secret', fileTwin: true, noun: 'a Redis URL', doc: 'The Redis holding the keys for every replica, e.g. redis://127.0.0.1:6379/0 (may hold a password); not with a keys file.' },
   { key: 'redisPrefix', name: 'auth_redis_prefix', type: 'text', doc: 'The prefix of every Redis key bearer-guard uses (default bearer-guard:).' },
   { key: 'redisResyncInterval', name: 'auth_redis_resync_interval', type: 'number', range: SECONDS(0.05, 3600), doc: 'How often each replica re-reads the Redis change counter, in seconds (default 5).' },
   { key: 'redisMaxStaleness', name: 'auth_redis_max_staleness', type: 'number', range: SECONDS(0.1, 86400), doc: 'How long a replica serves its last keys while Redis is unreachable, in seconds, before refusing with 503 (default 60).' },
@@ -117,6 +120,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       group: e.group ?? e.key,
       doc: e.doc,
       range: e.range,
+      noun: e.noun ?? `the value of ${e.name}`,
     }),
   ),
 );

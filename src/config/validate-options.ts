@@ -3,6 +3,7 @@ import { optionRangeError, optionTypeError } from '../errors/startup.js';
 import { mayContainToken } from '../safety/redact.js';
 import { closest } from './did-you-mean.js';
 import { describe, unshown, validatePublic, validateTokenOption } from './option-values.js';
+import { checkRedisOption } from './redis-option.js';
 import { validateThrottleOption } from '../throttle/validate.js';
 import { ENVIRONMENT_RULE, isEnvironmentName, isPosture, POSTURE_RULE, validateEnrollmentPath } from './environment-rules.js';
 
@@ -94,6 +95,7 @@ const RULES: Readonly<Record<string, Rule>> = {
       if (!isObject(v) || !Array.isArray(v.keys)) f.type('a JWKS file path, or a JWKS object { keys: [...] } of Ed25519 public keys');
     },
   },
+  redis: { level: 'check', check: (v, f) => checkRedisOption(v, f) },
   throttle: { level: 'check', check: (v, f) => validateThrottleOption(v, f) },
   public: { level: 'guard', check: (v, _f, fn) => validatePublic(v, fn) },
 };

@@ -64,7 +64,7 @@ export function createLiveKeyring(issuer: Issuer, legacy: readonly LegacyKey[], 
     ready = Promise.resolve(first).then((entries) => {
       current = Keyring.build(issuer, firstKeys, entries);
     });
-    ready.catch((err: unknown) => logger.warn(`bearer-guard: error: ${describeStoreError(store!, err)}; every request is refused with 500 until a reload succeeds`));
+    ready.catch((err: unknown) => logger.warn(`bearer-guard: error: ${describeStoreError(store!, err)}; every request is refused with 503 until a reload succeeds`));
   }
 
   const unsubscribe = store?.subscribe?.(() => {

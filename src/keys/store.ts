@@ -42,8 +42,8 @@ export interface KeyStore {
   /**
    * Whether the entries last listed may still be served. A store shared over the network (Redis)
    * answers false once it has not confirmed them for longer than its staleness limit; the guard
-   * then refuses every request with 503 (audit reason `store_unavailable`) until it answers true
-   * again. Called on every request, so it must be cheap and synchronous. Optional: without it,
+   * then refuses every request whose token would need the keyring with 503 (audit reason
+   * `store_unavailable`, `Retry-After`) until it answers true again. Called on every request, so it must be cheap and synchronous. Optional: without it,
    * the store is always available.
    */
   available?(): boolean;

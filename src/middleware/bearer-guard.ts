@@ -11,7 +11,7 @@ import { createPublicMatcher, normalise, type RoutedRequest } from '../request/p
 import { optionRangeError } from '../errors/startup.js';
 import { authenticateAndSettle, failClosed } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
-import { guardThrottle } from '../throttle/for-guard.js';
+import { throttleFor } from '../request/redis-throttle.js';
 import { sendThrottled } from '../throttle/refuse.js';
 import type { ThrottleSettings } from '../throttle/settings.js';
 import type { ThrottleRedis } from '../throttle/throttle.js';
@@ -30,8 +30,20 @@ export interface BearerGuardMiddleware {
    * @returns what changed, by key id
    */
   reload(): Promise<KeyringChange>;
-  /** Stops watching the keys file, so that nothing keeps the process alive. */
-  close(): void;
+  /**
+   * Settles once the first keyring is in force: at once for a token or a keys file; once Redis
+   * (or an async `keyStore`) has answered otherwise. Rejects with the start-up error
+   * (`ERR_BEARER_GUARD_REDIS` when Redis is unreachable or holds no keyring, naming the URL
+   * without its password); nobody has to await it, and requests that arrive before it wait for
+   * it (then get 503 if it rejected). Await it before listening.
+   */
+  readonly ready: Promise<void>;
+  /**
+   * Stops watching the keys file and closes the key store (the Redis connections the guard
+   * opened), so that nothing keeps the process alive. The promise resolves once they are closed;
+   * it never rejects, and callers may ignore it.
+   */
+  close(): Promise<void>;
   /** The brute-force throttle in force (see the `throttle` option), or undefined when it is off. */
   readonly throttle: ThrottleSettings | undefined;
 }
@@ -43,7 +55,7 @@ export interface BearerGuardMiddleware {
  * anywhere, auth is off and a warning says so. After it, `req.auth` says who is calling.
  *
  * @param options - see {@link BearerGuardOptions}; all optional
- * @returns the middleware, with `reload()` and `close()`
+ * @returns the middleware, with `ready`, `reload()` and `close()`
  * @throws TypeError or RangeError for bad options, BearerGuardConfigError for bad configuration;
  *   each has an `ERR_BEARER_GUARD_*` code and names the option or source, never a token
  * @example
@@ -69,16 +81,17 @@ export function createGuard(o: ResolvedGuardOptions, throttleRedis?: ThrottleRed
   const isPublic = createPublicMatcher(o.public, o.publicRootOnly);
   const env = auth.environment;
   if (auth.enrollmentPath !== undefined && o.public.some((p) => normalise(p, false, false) === normalise(auth.enrollmentPath!, false, false))) {
-    auth.close();
+    void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_INVALID_OPTION', `${o.fn}: the enrollment path is also a public path; remove it from \`public\``);
   }
-  const throttle = guardThrottle(o, auth, throttleRedis);
+  const throttle = throttleFor(o, auth, throttleRedis);
   const enrollment = auth.enrollmentPath === undefined ? undefined : createEnrollmentEndpoint(auth, auth.enrollmentPath, throttle);
   const controls = {
     reload: auth.reload,
-    close: () => {
+    ready: auth.ready,
+    close: (): Promise<void> => {
       throttle?.close();
-      auth.close();
+      return auth.close();
     },
     throttle: throttle?.settings,
   };

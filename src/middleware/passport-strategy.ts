@@ -10,7 +10,7 @@ import { markAuthOff } from '../request/context.js';
 import { authenticateAndSettle, type AuthedRequest } from '../request/settle.js';
 import { releaseContinue } from './expect-continue.js';
 import { optionRangeError } from '../errors/startup.js';
-import { guardThrottle } from '../throttle/for-guard.js';
+import { throttleFor } from '../request/redis-throttle.js';
 import { sendThrottled } from '../throttle/refuse.js';
 import type { Throttle } from '../throttle/throttle.js';
 
@@ -26,8 +26,10 @@ export interface BearerGuardStrategy {
   authenticate(req: IncomingMessage, options?: unknown): void;
   /** Re-reads the keys file (or key store) now; see `BearerGuardMiddleware.reload`. */
   reload(): Promise<KeyringChange>;
-  /** Stops watching the keys file. */
-  close(): void;
+  /** Settles once the first keyring is in force; see `BearerGuardMiddleware.ready`. */
+  readonly ready: Promise<void>;
+  /** Stops watching the keys file and closes the key store; see `BearerGuardMiddleware.close`. */
+  close(): Promise<void>;
 }
 
 // passport fills these in on a per-request copy of the strategy.
@@ -56,10 +58,10 @@ export function createBearerStrategy(options?: BearerCheckOptions): BearerGuardS
   const o = resolveCheckOptions(options, 'createBearerStrategy');
   const auth = createAuthenticator(o);
   if (auth.enrollmentPath !== undefined) {
-    auth.close();
+    void auth.close();
     throw optionRangeError('ERR_BEARER_GUARD_ENROLLMENT', 'createBearerStrategy: an enrollment path is configured, but only bearerGuard() answers the enrollment endpoint; mount bearerGuard() or remove the path');
   }
-  return new GuardStrategy(auth, guardThrottle(o, auth));
+  return new GuardStrategy(auth, throttleFor(o, auth));
 }
 
 // passport-http-bearer's verify callback; never called, since authenticate() is replaced.
@@ -82,9 +84,13 @@ class GuardStrategy extends HttpBearerStrategy<typeof unusedVerify> implements B
     return this.auth.reload();
   }
 
-  close(): void {
+  get ready(): Promise<void> {
+    return this.auth.ready;
+  }
+
+  close(): Promise<void> {
     this.throttle?.close();
-    this.auth.close();
+    return this.auth.close();
   }
 
   override authenticate(this: GuardStrategy & PassportActions, req: IncomingMessage & { res?: ServerResponse | undefined }): void {

@@ -24,6 +24,10 @@ import type { Outcome } from './outcome.js';
 import { HeaderProblem, readBearerToken } from './read-credentials.js';
 import { judgeIdentity } from './judge-identity.js';
 import { prepareFailures } from './respond.js';
+import { openRedisKeys, type RedisKeys } from '../keys/redis-keys.js';
+import { keysFileAndRedis, resolveRedis, type RedisSetup } from '../config/load-redis.js';
+import { REDIS_OPTION } from '../config/redis-option.js';
+import { DEFAULT_RETRY_AFTER_SECONDS, prepareStoreUnavailable } from './store-unavailable.js';
 
 /** What the middleware and the strategy share: start-up work done, and the per-request call. @internal */
 export interface Authenticator {
@@ -50,7 +54,12 @@ export interface Authenticator {
   /** The store's enroll(), when it has one. */
   readonly enroll: ((request: EnrollRequest) => Promise<EnrollResult>) | undefined;
   reload(): Promise<KeyringChange>;
-  close(): void;
+  /** The guard's Redis, when the keys come from it: the throttle shares it once it is connected. */
+  readonly redis: { readonly connected: Promise<unknown>; readonly prefix: string; readonly resyncIntervalMs: number } | undefined;
+  /** Settles once the first keyring is in force; rejects with the start-up error when it cannot be loaded. */
+  readonly ready: Promise<void>;
+  /** Stops the watchers and closes the key store (Redis connections); never rejects. */
+  close(): Promise<void>;
 }
 
 /**
@@ -66,6 +75,7 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
   // The approval keys: a file from argv, env or INI wins over the approvalKeys option.
   let approvalKeys: [ApprovalKeysSource, string] | undefined = o.approvalKeys === undefined ? undefined : [o.approvalKeys, 'the approvalKeys option'];
   let loaded: LoadedEnvironment = o;
+  let redisSetup: RedisSetup | undefined;
   let config: AuthConfig | undefined;
   if (o.token !== undefined) {
     const single = o.token.length === 1;
@@ -76,6 +86,9 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
       legacy.push({ id: single ? 'token' : `token[${i}]`, token });
     });
     if (keysFile !== undefined) warnings.push(...checkKeysFile(keysFile));
+    // No configuration is loaded: Redis comes from the redis option alone.
+    const r = o.redis;
+    redisSetup = resolveRedis({ url: r?.url, prefix: r?.prefix, resyncInterval: r?.resyncInterval, maxStaleness: r?.maxStaleness }, { auth_redis_url: REDIS_OPTION }, r, keysFile === undefined ? undefined : { path: keysFile, source: 'the keysFile option' });
   } else {
     config = loadConfig(o);
     warnings.push(...config.warnings);
@@ -86,6 +99,8 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     if (config.tokenFile !== undefined) tokenFile = new TokenFileSource(config.tokenFile, config.tokenSource!, o.maxTokenLength, (w) => logWarnings(o.logger, [w]));
     if (config.approvalKeysFile !== undefined) approvalKeys = [config.approvalKeysFile, config.approvalKeysFile];
     loaded = config;
+    const url = config.redisUrl?.reveal();
+    redisSetup = resolveRedis({ url, prefix: config.redisPrefix, resyncInterval: config.redisResyncInterval, maxStaleness: config.redisMaxStaleness }, config.sources, o.redis, undefined);
   }
   const tokens = legacy.flatMap((k) => (k.token === undefined ? [] : [k.token]));
   if (keysFile !== undefined && o.keyStore !== undefined) {
@@ -98,17 +113,31 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
       `${o.fn}: \`realm\` contains an accepted token, and the realm is sent to every client in WWW-Authenticate; use a name such as "api"`,
     );
   }
+  if (redisSetup !== undefined && o.keyStore !== undefined) throw keysFileAndRedis('the keyStore option', redisSetup.source);
   const logger = o.logger;
   let store: KeyStore | undefined = o.keyStore;
   if (keysFile !== undefined) store = new FileKeyStore(keysFile);
-  const { environment, enrollmentPath } = resolveEnvironment(o.fn, loaded, store);
-  const approvals = approvalKeys === undefined ? undefined : createApprovalContext(approvalKeys[0], approvalKeys[1], logger);
-  const issuer: Issuer = Object.freeze({ realm: o.realm, audit: o.audit, logger, approvals });
+  // Redis connects in the background; the keyring (and `ready`) follow once it answers.
+  const redis: RedisKeys | undefined = redisSetup === undefined ? undefined : openRedisKeys(redisSetup, logger);
+  if (redis !== undefined) store = redis.store;
+  const closeStore = async (): Promise<void> => {
+    await Promise.resolve(store?.close?.()).catch(() => undefined);
+  };
+  let approvals: ReturnType<typeof createApprovalContext> | undefined;
   let live: ReturnType<typeof createLiveKeyring>;
+  let environment: ReturnType<typeof resolveEnvironment>['environment'];
+  let enrollmentPath: string | undefined;
+  let issuer: Issuer;
   try {
+    ({ environment, enrollmentPath } = resolveEnvironment(o.fn, loaded, store));
+    // With Redis, an approval is used once across every replica.
+    approvals = approvalKeys === undefined ? undefined : createApprovalContext(approvalKeys[0], approvalKeys[1], logger, redis?.replay);
+    issuer = Object.freeze({ realm: o.realm, audit: o.audit, logger, approvals });
     live = createLiveKeyring(issuer, legacy, store, logger, tokenFile);
   } catch (err) {
     approvals?.keys.close();
+    // Only what the guard opened: a keyStore the app gave stays the app's.
+    void redis?.store.close?.();
     throw err;
   }
   logWarnings(logger, warnings);
@@ -120,7 +149,10 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     invalidRequest: Object.freeze({ failure: failures.invalidRequest }),
     invalidToken: Object.freeze({ failure: failures.invalidToken }),
     unknownKey: Object.freeze({ failure: failures.unknownKey }),
+    unavailable: Object.freeze({ failure: prepareStoreUnavailable(redis?.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS) }),
   });
+  const available = store?.available?.bind(store);
+  const touch = store?.touch?.bind(store);
   const families = o.families;
   const verify = o.verify;
   const maxLength = o.maxTokenLength;
@@ -154,9 +186,15 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
     // Our prefixes are reserved: a truncated or mistyped key is refused before any lookup.
     if (hasKeyPrefix(token) && !hasValidChecksum(token)) return refuse.invalidToken;
     const keyring = live.current();
-    if (keyring === undefined) return live.ready.then(() => authenticate(req, anyFamily));
+    // Before the first keyring: wait for it; if it could not be loaded, 503 (a reload may still bring it).
+    if (keyring === undefined) return live.ready.then(() => authenticate(req, anyFamily), () => live.current() === undefined ? refuse.unavailable : authenticate(req, anyFamily));
+    if (available !== undefined && !available()) return refuse.unavailable;
     const record = keyring.find(token);
-    if (record !== undefined) return judge(record, anyFamily);
+    if (record !== undefined) {
+      const outcome = judge(record, anyFamily);
+      if (touch !== undefined && outcome.failure === undefined) touch(outcome.principal.id, Date.now());
+      return outcome;
+    }
     return verify === undefined || anyFamily ? refuse.unknownKey : fromVerify(token, req);
   };
 
@@ -176,9 +214,12 @@ export function createAuthenticator(o: ResolvedCheckOptions): Authenticator {
       approvals?.keys.refresh();
       return live.reload();
     },
-    close: () => {
+    ready: live.ready,
+    redis: redis === undefined ? undefined : Object.freeze({ connected: redis.connected, prefix: redisSetup!.prefix, resyncIntervalMs: redisSetup!.resyncInterval * 1000 }),
+    close: async () => {
       live.close();
       approvals?.keys.close();
+      await closeStore();
     },
   };
 }

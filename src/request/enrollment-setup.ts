@@ -22,7 +22,7 @@ export function resolveEnvironment(fn: string, loaded: LoadedEnvironment, store:
       'ERR_BEARER_GUARD_ENROLLMENT',
       `${fn}: an enrollment path is configured (auth_enrollment_path or the enrollment option), but enrollment stores agent keys and ${
         store === undefined ? 'no keys file is configured' : `${store.description} has no enroll() method`
-      }; name a keys file with --auth-keys-file (or AUTH_KEYS_FILE, auth_keys_file, the keysFile option), or remove the enrollment path`,
+      }; name a keys file with --auth-keys-file (or AUTH_KEYS_FILE, auth_keys_file, the keysFile option) or Redis with --auth-redis-url, or remove the enrollment path`,
     );
   }
   const environment = name === undefined && posture === undefined ? undefined : Object.freeze({ name, posture });

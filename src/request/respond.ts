@@ -11,11 +11,15 @@ import {
 
 /** A refusal with its response bytes computed once, and the audit reason it is logged with. @internal */
 export interface PreparedFailure {
-  readonly error: BearerAuthError;
+  /** The RFC 6750 refusal; undefined for the 503 of an unavailable key store. */
+  readonly error: BearerAuthError | undefined;
   readonly reason: AuditReason;
   readonly status: number;
-  readonly challenge: string;
+  /** The `WWW-Authenticate` value; undefined for a refusal without a bearer challenge (the 503). */
+  readonly challenge: string | undefined;
   readonly body: Buffer;
+  /** Seconds for `Retry-After`, when the refusal has one. */
+  readonly retryAfter?: number | undefined;
 }
 
 /** Every 401 for one realm. @internal */
@@ -64,7 +68,7 @@ const INTERNAL_BODY = Buffer.from(JSON.stringify({ detail: 'Internal authenticat
  * @internal
  */
 export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: PreparedFailure): void {
-  send(req, res, failure.status, failure.body, failure.challenge);
+  send(req, res, failure.status, failure.body, failure.challenge, failure.retryAfter);
 }
 
 /** Sends the generic 500 used when the check itself fails: fail closed. @internal */
@@ -77,7 +81,7 @@ export function sendJsonRefusal(req: IncomingMessage, res: ServerResponse, statu
   send(req, res, status, body, undefined);
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, challenge: string | undefined): void {
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, challenge: string | undefined, retryAfter?: number): void {
   if (res.headersSent) {
     // Something already started a response: the only safe refusal left is to cut the connection.
     res.destroy();
@@ -88,6 +92,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: B
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', body.length);
   if (challenge !== undefined) res.setHeader('WWW-Authenticate', challenge);
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   if (hasBody(req)) res.setHeader('Connection', 'close');
   res.end(body);
 }

@@ -58,7 +58,8 @@ function settle(auth: Authenticator, req: IncomingMessage, res: ServerResponse |
   if (audit !== undefined) emit(audit, auditEvent(req, 'deny', f.reason, f.status, outcome.principal));
   if (throttle !== undefined && countsAsGuess(f)) throttle.failed(req);
   if (res !== undefined) sendFailure(req, res, f);
-  else fallback?.refuse(f.challenge, f.status);
+  else if (f.challenge !== undefined) fallback?.refuse(f.challenge, f.status);
+  else fallback?.fail();
 }
 
 /**

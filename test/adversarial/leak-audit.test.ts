@@ -132,11 +132,7 @@ describe('start-up paths', () => {
 
   test('the table reaches every error code and warning the library defines', () => {
     assert.ok(ALL_ERROR_CODES.length >= 10 && ALL_WARNING_CODES.length >= 3, 'codes were read from src/errors/startup.ts');
-    // ERR_BEARER_GUARD_REDIS has no option to reach it here until the Redis options are wired in
-    // (branch redis-guard adds its start-up paths and removes this line); until then its messages
-    // are audited against a real Redis in test/redis/leak-cli.test.ts and test/redis/connect.test.ts.
-    const notYetReachable = new Set(['ERR_BEARER_GUARD_REDIS']);
-    assert.deepEqual([...ALL_ERROR_CODES, ...ALL_WARNING_CODES].filter((c) => !reached.has(c) && !notYetReachable.has(c)), []);
+    assert.deepEqual([...ALL_ERROR_CODES, ...ALL_WARNING_CODES].filter((c) => !reached.has(c)), []);
   });
 });
 

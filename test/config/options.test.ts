@@ -70,7 +70,7 @@ describe('bad option values', () => {
 
 describe('unknown options and wrong shapes', () => {
   const cases: Array<{ fn: keyof typeof ENTRIES; options: unknown; code: string; message: RegExp }> = [
-    { fn: 'bearerGuard', options: { tokn: T }, code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /bearerGuard: unknown option `tokn`; did you mean `token`\? \(known options: argv, env, configFile, envPrefix, required, maxTokenLength, keysFile, token, realm, logger, keyStore, families, verify, audit, environment, environmentPosture, enrollment, approvalKeys, throttle, public\)/ },
+    { fn: 'bearerGuard', options: { tokn: T }, code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /bearerGuard: unknown option `tokn`; did you mean `token`\? \(known options: argv, env, configFile, envPrefix, required, maxTokenLength, keysFile, token, realm, logger, keyStore, families, verify, audit, environment, environmentPosture, enrollment, approvalKeys, redis, throttle, public\)/ },
     { fn: 'bearerGuard', options: { publicPaths: ['/'] }, code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /unknown option `publicPaths`/ },
     { fn: 'bearerGuard', options: { envprefix: 'X_' }, code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /did you mean `envPrefix`\?/ },
     { fn: 'createBearerStrategy', options: { public: ['/'] }, code: 'ERR_BEARER_GUARD_UNKNOWN_OPTION', message: /createBearerStrategy: unknown option `public`/ },

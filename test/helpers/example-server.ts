@@ -5,7 +5,7 @@ import { request } from 'node:http';
 
 const ENTRY = 'examples/model-server/main.ts';
 const START_TIMEOUT_MS = 20_000;
-const LISTENING = /^model server listening on (http:\/\/\S+)(?: \([^)]*\))?$/m;
+const LISTENING = /^model server listening on (http:\/\/\S+)(?: \(.*\))?$/m;
 
 /** `process.env` without anything that could configure the guard or confuse a child node. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -16,6 +16,23 @@ function appWith(store: KeyStore, logger = captureLogger()) {
 }
 
 describe('key stores', () => {
+  test('available() false: 503 with Retry-After, audit reason store_unavailable; true again: served', async () => {
+    const k = makeKey();
+    let up = true;
+    const events: string[] = [];
+    const store: KeyStore = { description: 'test db', list: () => [k.entry], available: () => up };
+    const guard = bearerGuard({ keyStore: store, logger: captureLogger(), argv: [], env: {}, audit: (e) => void events.push(`${e.reason}:${e.status}`) });
+    const app = express().use(guard).get('/v2/models/', (_req, res) => void res.json({}));
+    await request(app).get('/v2/models/').set('Authorization', `Bearer ${k.token}`).expect(200);
+    up = false;
+    const res = await request(app).get('/v2/models/').set('Authorization', `Bearer ${k.token}`).expect(503, { detail: 'Authentication unavailable' });
+    assert.equal(res.headers['retry-after'], '5');
+    assert.equal(res.headers['cache-control'], 'no-store');
+    up = true;
+    await request(app).get('/v2/models/').set('Authorization', `Bearer ${k.token}`).expect(200);
+    assert.deepEqual(events, ['ok:200', 'store_unavailable:503', 'ok:200']);
+  });
+
   test('an async list(): requests wait for the first keyring, then pass', async () => {
     const k = makeKey('service', { name: 'from-db' });
     let release!: (entries: KeyEntry[]) => void;
@@ -29,13 +46,17 @@ describe('key stores', () => {
     assert.deepEqual(res.body, { name: 'from-db' });
   });
 
-  test('a failing first list() answers 500 (fail closed) until a reload succeeds', async () => {
+  test('a failing first list() answers 503 (fail closed), ready rejects, until a reload succeeds', async () => {
     const k = makeKey();
     let fail = true;
     const store: KeyStore = { description: 'test db', list: async () => { if (fail) throw new Error(`db down ${k.token}`); return [k.entry]; } };
     const { app, guard, logger } = appWith(store);
-    await request(app).get('/v2/models/').set('Authorization', `Bearer ${k.token}`).expect(500);
-    assert.ok(logger.lines.some((l) => /test db could not be read \(Error\); every request is refused with 500/.test(l)), logger.lines.join('\n'));
+    await assert.rejects(guard.ready, /db down/);
+    const res = await request(app).get('/v2/models/').set('Authorization', `Bearer ${k.token}`).expect(503, { detail: 'Authentication unavailable' });
+    assert.equal(res.headers['retry-after'], '5');
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.headers['www-authenticate'], undefined);
+    assert.ok(logger.lines.some((l) => /test db could not be read \(Error\); every request is refused with 503/.test(l)), logger.lines.join('\n'));
     assert.ok(!logger.lines.join('\n').includes(k.token), 'the store error message is not logged');
     fail = false;
     await guard.reload();

@@ -224,6 +224,21 @@ export function startupPaths(tmp: TempDir, isRoot: boolean): StartupPath[] {
     { name: 'enrollment path from INI: the token', options: { configFile: ini(`auth_bearer_token = ${WRONG}`, `auth_enrollment_path = ${TOKEN}`) }, expect: 'ERR_BEARER_GUARD_INVALID_VALUE' },
     { name: 'enrollment with only the single token', options: { argv: a('--auth-bearer-token', TOKEN, '--auth-enrollment-path', '/v2/agents') }, expect: 'ERR_BEARER_GUARD_ENROLLMENT', entries: CHECK_ENTRIES },
 
+    // ERR_BEARER_GUARD_REDIS (synchronous ones; the unreachable Redis is in leak-redis.test.ts): a
+    // password in the URL, the token pasted as the URL or where the URL's file goes.
+    { name: 'Redis URL flag: http:// with the token as its password', options: { argv: a('--auth-redis-url', `http://:${PLAIN}@127.0.0.1:6379/0`) }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'AUTH_REDIS_URL: the token', options: { env: { AUTH_REDIS_URL: TOKEN } }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'INI auth_redis_url: the token', options: { configFile: ini(`auth_redis_url = ${TOKEN}`) }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'redis option: the token', options: { redis: TOKEN }, expect: 'ERR_BEARER_GUARD_REDIS', entries: CHECK_ENTRIES },
+    { name: 'redis option: { url: the token, prefix }', options: { redis: { url: TOKEN, prefix: 'p:' } }, expect: 'ERR_BEARER_GUARD_REDIS', entries: CHECK_ENTRIES },
+    { name: 'Redis URL file flag: the URL with a password as the path', options: { argv: a('--auth-redis-url-file', `redis://:${PLAIN}@127.0.0.1:6379/0`) }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'AUTH_REDIS_URL_FILE: the token as the path', options: { env: { AUTH_REDIS_URL_FILE: TOKEN } }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'AUTH_REDIS_URL_FILE: two lines (URL, token)', options: { env: { AUTH_REDIS_URL_FILE: tmp.file(`redis://:${PLAIN}@127.0.0.1:6379/0\n${TOKEN}\n`) } }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'AUTH_REDIS_URL_FILE: a URL that is not redis://', options: { env: { AUTH_REDIS_URL_FILE: tmp.file(`https://:${PLAIN}@example.org/\n`) } }, expect: 'ERR_BEARER_GUARD_REDIS' },
+    { name: 'Redis URL and its file from one level', options: { env: { AUTH_REDIS_URL: `redis://:${PLAIN}@127.0.0.1:6379/0`, AUTH_REDIS_URL_FILE: tokenFile } }, expect: 'ERR_BEARER_GUARD_CONFLICTING_SOURCES' },
+    { name: 'keys file and a Redis URL with a password', options: { keysFile: tmp.file(keysJson({})), env: { AUTH_REDIS_URL: `redis://:${PLAIN}@127.0.0.1:6379/0` } }, expect: 'ERR_BEARER_GUARD_CONFLICTING_SOURCES' },
+    { name: 'INI with a Redis URL, readable by others', options: { configFile: tmp.ini([`auth_redis_url = redis://:${PLAIN}@127.0.0.1:6379/0`], 0o644) }, expect: 'ok', warns: ['W_BEARER_GUARD_CONFIG_FILE_MODE'], entries: ['loadAuthConfig'] },
+
     // Warnings, and what success returns.
     { name: 'no token: auth off', options: {}, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
     { name: 'no token, envPrefix DEEPAAS_', options: { envPrefix: 'DEEPAAS_', env: { OTHER: TOKEN } }, expect: 'ok', warns: ['W_BEARER_GUARD_AUTH_OFF'] },
@@ -267,6 +282,6 @@ function entriesFor(options: unknown): readonly Entry[] {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return ALL_ENTRIES;
   const keys = Object.keys(options);
   if (keys.includes('public')) return GUARD_ENTRIES;
-  if (keys.some((k) => ['token', 'realm', 'logger', 'keyStore', 'families', 'verify', 'audit'].includes(k))) return CHECK_ENTRIES;
+  if (keys.some((k) => ['token', 'realm', 'logger', 'keyStore', 'families', 'verify', 'audit', 'redis'].includes(k))) return CHECK_ENTRIES;
   return ALL_ENTRIES;
 }
