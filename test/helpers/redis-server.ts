@@ -1,9 +1,10 @@
 // Starts a real Debian redis-server on a free loopback port for one test file, and stops it after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '../../scripts/example-cluster-redis.js';
 
 /** A redis-server this test started; nothing else is ever touched. */
 export interface TestRedis {
@@ -41,17 +42,8 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** A free TCP port on 127.0.0.1 (bound, read, closed). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (bound, read, closed): the one example:cluster uses. */
+export const freePort = freeLoopbackPort;
 
 /** Sends one RESP command to 127.0.0.1:port and resolves with the first reply chunk. */
 export function redisCommand(port: number, args: readonly string[], password?: string): Promise<string> {

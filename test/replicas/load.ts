@@ -112,15 +112,8 @@ export class Load {
   }
 }
 
-/** Linear-interpolated quantile of `xs` (NaN when empty). */
-export function quantile(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
+/** Linear-interpolated quantile of `xs` (NaN when empty): the bench's own. */
+export { quantile } from '../../bench/measure.js';
 
 /** Waits `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
