@@ -40,8 +40,13 @@ const MAX_RSS_GROWTH = 50 * MB;
  * warns, but a server that read bodies would have to swallow all of it.
  */
 const CAREFUL_BODY = 128 * KB;
-/** The most the server may pull off the wire from one refused 10 MB upload (it reads ~100 KiB). */
-const MAX_READ_PER_CONNECTION = 1 * MB;
+/**
+ * The most the server may pull off the wire from one refused 10 MB upload. It usually reads about
+ * 190 KiB; on a loaded CI machine (other suites spawning replicas and Redis beside this one) one
+ * reckless connection was once drained to 2 MiB before the close landed. 4 MiB still fails a
+ * server that reads the bodies it refuses: each announces 10 MB.
+ */
+const MAX_READ_PER_CONNECTION = 4 * MB;
 
 type Role = 'careful' | 'chunked' | 'reckless';
 /** Of every 13 requests, 10 careful, 1 chunked, 2 reckless: 1,000 + 100 + 200, interleaved. */
@@ -172,8 +177,8 @@ for (const { label } of MAJORS) {
           assert.ok(o.bodyBytesSent < ANNOUNCED, `${what}: wrote the whole body (${o.bodyBytesSent} bytes): the server read it`);
         }
       });
-      // No body was read, let alone buffered: the server pulled at most the first ~100 KiB of any
-      // connection off the wire, and its RSS stayed flat.
+      // No body was read, let alone buffered: the server pulled at most the first few hundred KiB of
+      // any connection off the wire (see MAX_READ_PER_CONNECTION), and its RSS stayed flat.
       assert.ok(settled.bytesRead.max < MAX_READ_PER_CONNECTION, `the server read ${settled.bytesRead.max} bytes of one connection`);
       assert.ok(
         sampled.peakRss - baseline.rss < MAX_RSS_GROWTH,
