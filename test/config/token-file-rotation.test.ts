@@ -1,8 +1,7 @@
 // Token files follow changes: atomic renames and Kubernetes `..data` swaps apply within 2 s, broken updates keep the last good token.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -11,11 +10,10 @@ import express from 'express';
 import { bearerGuard, type BearerGuardMiddleware } from '../../src/index.js';
 import { captureLogger, listen } from '../helpers/apps.js';
 import { tokenFor } from '../helpers/config-fixtures.js';
+import { get, until } from '../helpers/poll-status.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-token-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-after(() => agent.destroy());
 
 let made = 0;
 const fresh = (label: string): string => tokenFor(`${label}${++made}`);
@@ -60,29 +58,6 @@ async function serve(env: Record<string, string>, argv: string[] = []): Promise<
   return { server: await listen(app), guard, logger };
 }
 
-function get(server: Server, token: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { agent, port: (server.address() as AddressInfo).port, host: '127.0.0.1', path: '/v2/models/', headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Polls until `token` gets `status`; returns how long it took (Infinity past the limit). */
-async function until(server: Server, token: string, status: number, limitMs = 2000): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < limitMs + 500) {
-    if ((await get(server, token)) === status) return Date.now() - start;
-    await sleep(10);
-  }
-  return Infinity;
-}
 
 const LAYOUTS = [
   { name: 'atomic rename, env AUTH_BEARER_TOKEN_FILE', make: renamedFile, env: (p: string) => ({ AUTH_BEARER_TOKEN_FILE: p }), argv: () => [] as string[] },

@@ -1,8 +1,7 @@
 // Keys change under a running server: watched file, reload(), last good keyring kept, zero failed requests under load.
 import assert from 'node:assert/strict';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -12,6 +11,7 @@ import { bearerGuard, type BearerGuardMiddleware } from '../../src/index.js';
 import type { KeyEntry } from '../../src/keys/types.js';
 import { captureLogger, listen } from '../helpers/apps.js';
 import { makeKey, writeKeysFile, type TestKey } from '../helpers/keys.js';
+import { get, until } from '../helpers/poll-status.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bg-reload-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,32 +33,7 @@ async function serve(keysFile: string): Promise<{ server: Server; guard: BearerG
   return { server: await listen(app), guard, logger };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-after(() => agent.destroy());
 
-function get(server: Server, token: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { agent, port: (server.address() as AddressInfo).port, host: '127.0.0.1', path: '/v2/models/', headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Polls until `token` gets `status`; returns how long it took. */
-async function until(server: Server, token: string, status: number, limitMs = 2000): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < limitMs + 500) {
-    if ((await get(server, token)) === status) return Date.now() - start;
-    await sleep(10);
-  }
-  return Infinity;
-}
 
 describe('changes without a restart', () => {
   test('revoked, expired and deleted keys are refused, and a new key accepted, within 2 s of the file change', async () => {
